@@ -1,0 +1,51 @@
+#include "cli/cli_support.h"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+
+#include "molt/base/error.h"
+
+namespace molt::cli {
+
+OutputSink::OutputSink(const std::string& path) {
+  if (!path.empty() && path != "-") file_ = std::make_unique<AtomicFile>(path);
+}
+
+void OutputSink::write(std::string_view data) {
+  if (file_) {
+    file_->write(data);
+    return;
+  }
+  buffer_.append(data);
+  if (buffer_.size() >= (1u << 16)) {
+    if (std::fwrite(buffer_.data(), 1, buffer_.size(), stdout) != buffer_.size()) {
+      throw io_error("cannot write to stdout");
+    }
+    buffer_.clear();
+  }
+}
+
+void OutputSink::commit() {
+  if (file_) {
+    file_->commit();
+    return;
+  }
+  if (!buffer_.empty() && std::fwrite(buffer_.data(), 1, buffer_.size(), stdout) != buffer_.size()) {
+    throw io_error("cannot write to stdout");
+  }
+  buffer_.clear();
+  std::fflush(stdout);
+}
+
+std::vector<formats::TextRecord> read_text_input(const std::string& path) {
+  if (path.empty() || path == "-") return formats::read_text_records(std::cin, "<stdin>");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw not_found_error("cannot open input", {.file = path});
+  return formats::read_text_records(in, path);
+}
+
+bool progress_wanted(bool flag) { return flag || ::isatty(STDERR_FILENO) != 0; }
+
+}  // namespace molt::cli

@@ -1,0 +1,16 @@
+// The subcommands of the molt CLI. Each add_* declares its flags on a CLI11 subcommand and
+// returns the function main() runs when that subcommand was chosen. Runners return the
+// process exit code and throw molt::Error for failures a user can cause.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace molt::cli {
+
+using Runner = std::function<int()>;
+
+Runner add_version(CLI::App& cmd);
+
+}  // namespace molt::cli

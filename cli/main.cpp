@@ -1,0 +1,65 @@
+// molt: the command-line face of the library. Parses flags, runs one subcommand, and turns
+// a molt::Error into CONTRACT.md's one-line message and exit code.
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "molt/base/error.h"
+
+namespace {
+
+struct CommandEntry {
+  const char* name;
+  const char* summary;
+  molt::cli::Runner (*add)(CLI::App& cmd);
+};
+
+// The subcommand table, in the order `molt --help` lists them.
+constexpr CommandEntry kCommands[] = {
+    {"version", "Print molt's version and build features as JSON", molt::cli::add_version},
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"molt: run embedding models and migrate knowledge bases between them"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Print help for every subcommand");
+
+  std::vector<std::pair<CLI::App*, molt::cli::Runner>> commands;
+  for (const CommandEntry& entry : kCommands) {
+    CLI::App* sub = app.add_subcommand(entry.name, entry.summary);
+    commands.emplace_back(sub, entry.add(*sub));
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "molt: error: %s (usage; see molt --help)\n", e.what());
+    return 2;
+  }
+
+  try {
+    for (auto& [sub, run] : commands) {
+      if (sub->parsed()) return run();
+    }
+    return 2;
+  } catch (const molt::Error& e) {
+    std::fprintf(stderr, "molt: error: %s\n", e.message().c_str());
+    return molt::exit_code(e.kind());
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "molt: error: out of memory\n");
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "molt: error: %s (internal)\n", e.what());
+    return 1;
+  }
+}

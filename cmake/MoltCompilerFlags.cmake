@@ -1,0 +1,31 @@
+# Warnings, sanitizers and fuzzing instrumentation, applied to molt's own targets only
+# (third-party headers come in as SYSTEM includes through their imported targets).
+
+add_library(molt_warnings INTERFACE)
+target_compile_options(molt_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wimplicit-fallthrough
+  -Wmissing-declarations -Wundef
+  # Designated initializers (molt::Where{.file = ...}) leave the other fields defaulted on purpose.
+  -Wno-missing-field-initializers)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  # GCC 12 reports -Wrestrict false positives inside libstdc++'s std::string at -O3
+  # (GCC bug 105329).
+  target_compile_options(molt_warnings INTERFACE -Wno-restrict)
+endif()
+if(MOLT_ENABLE_WERROR)
+  target_compile_options(molt_warnings INTERFACE -Werror)
+endif()
+
+if(MOLT_ENABLE_SANITIZERS)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+if(MOLT_BUILD_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "MOLT_BUILD_FUZZ needs clang (use the 'fuzz' preset)")
+  endif()
+  # Instrument everything for coverage; only the fuzz executables link libFuzzer's main.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
