@@ -14,3 +14,5 @@ endif()
 if(MOLT_BUILD_BENCH)
   find_package(benchmark REQUIRED)
 endif()
+# OpenBLAS for single-precision matrix products (molt/compute/blas.h).
+pkg_check_modules(OPENBLAS REQUIRED IMPORTED_TARGET openblas)

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 
 scripts/build.sh release
+scripts/make_test_models.sh
 ctest --preset release -j "$(nproc)" --timeout 1800
 
 scripts/build.sh sanitizers

@@ -28,6 +28,9 @@ std::filesystem::path fixtures_dir() {
 std::filesystem::path data_dir() { return from_env("MOLT_TEST_DATA", shared_dir() / "data"); }
 std::filesystem::path bench_dir() { return from_env("MOLT_TEST_BENCH", shared_dir() / "bench"); }
 std::filesystem::path tools_dir() { return from_env("MOLT_TEST_TOOLS", shared_dir() / "tools"); }
+std::filesystem::path generated_models_dir() {
+  return from_env("MOLT_TEST_GENERATED", std::filesystem::path(MOLT_SOURCE_DIR) / "build" / "test-models");
+}
 std::filesystem::path molt_binary() {
   return from_env("MOLT_BIN", std::filesystem::path(MOLT_BINARY_DIR) / "molt");
 }
