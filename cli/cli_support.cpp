@@ -2,10 +2,13 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
+#include "cli/progress_bar.h"
 #include "molt/base/error.h"
+#include "molt/hub/model_resolver.h"
 
 namespace molt::cli {
 
@@ -47,5 +50,25 @@ std::vector<formats::TextRecord> read_text_input(const std::string& path) {
 }
 
 bool progress_wanted(bool flag) { return flag || ::isatty(STDERR_FILENO) != 0; }
+
+hub::HubOptions hub_options_from_environment() {
+  hub::HubOptions options = hub::hub_options_from_env([](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  });
+  options.user_agent = std::string("molt/") + MOLT_VERSION;
+  return options;
+}
+
+std::filesystem::path resolve_model_argument(const std::string& model, bool progress_flag) {
+  const hub::HubOptions options = hub_options_from_environment();
+  ProgressBar bar(progress_wanted(progress_flag));
+  hub::ResolveOptions resolve;
+  resolve.progress = bar.callback();
+  const hub::ResolvedModel resolved = hub::resolve_model(model, options, resolve);
+  bar.finish();
+  return resolved.path;
+}
 
 }  // namespace molt::cli

@@ -12,5 +12,7 @@ namespace molt::cli {
 using Runner = std::function<int()>;
 
 Runner add_version(CLI::App& cmd);
+Runner add_pull(CLI::App& cmd);
+Runner add_models(CLI::App& cmd);
 
 }  // namespace molt::cli

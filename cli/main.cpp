@@ -21,6 +21,8 @@ struct CommandEntry {
 // The subcommand table, in the order `molt --help` lists them.
 constexpr CommandEntry kCommands[] = {
     {"version", "Print molt's version and build features as JSON", molt::cli::add_version},
+    {"pull", "Download a model from the Hugging Face Hub into the Hugging Face cache", molt::cli::add_pull},
+    {"models", "List the models available locally, or show where a --model argument resolves", molt::cli::add_models},
 };
 
 }  // namespace

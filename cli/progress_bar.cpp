@@ -1,6 +1,7 @@
 #include "cli/progress_bar.h"
 
 #include <cstdio>
+#include <iterator>
 
 namespace molt::cli {
 namespace {
@@ -19,6 +20,22 @@ std::string format_duration(double seconds) {
 }
 
 }  // namespace
+
+std::string format_bytes(double bytes) {
+  static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  std::size_t unit = 0;
+  while (bytes >= 1024.0 && unit + 1 < std::size(kUnits)) {
+    bytes /= 1024.0;
+    ++unit;
+  }
+  char buf[32];
+  if (unit == 0) {
+    std::snprintf(buf, sizeof buf, "%.0f B", bytes);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.1f %s", bytes, kUnits[unit]);
+  }
+  return buf;
+}
 
 ProgressBar::~ProgressBar() { finish(); }
 
@@ -47,18 +64,25 @@ void ProgressBar::draw(const Progress& p, bool final_line) {
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double rate = secs > 0 ? static_cast<double>(p.done) / secs : 0.0;
-  std::string line = "\r" + std::string(p.stage) + "  " + std::to_string(p.done);
+  const bool bytes = p.unit == "bytes";
+  std::string line = "\r" + std::string(p.stage) + "  ";
+  line += bytes ? format_bytes(static_cast<double>(p.done)) : std::to_string(p.done);
   if (p.total != 0) {
-    line += "/" + std::to_string(p.total);
+    line += "/";
+    line += bytes ? format_bytes(static_cast<double>(p.total)) : std::to_string(p.total);
   }
-  line += " " + std::string(p.unit);
+  if (!bytes) line += " " + std::string(p.unit);
   char buf[96];
   if (p.total != 0) {
     std::snprintf(buf, sizeof buf, "  %3.0f%%", 100.0 * static_cast<double>(p.done) / static_cast<double>(p.total));
     line += buf;
   }
-  std::snprintf(buf, sizeof buf, " | %.1f %s/s", rate, std::string(p.unit).c_str());
-  line += buf;
+  if (bytes) {
+    line += " | " + format_bytes(rate) + "/s";
+  } else {
+    std::snprintf(buf, sizeof buf, " | %.1f %s/s", rate, std::string(p.unit).c_str());
+    line += buf;
+  }
   if (p.total != 0 && rate > 0 && p.done < p.total) {
     line += " | ETA " + format_duration(static_cast<double>(p.total - p.done) / rate);
   } else if (final_line || (p.total != 0 && p.done >= p.total)) {

@@ -1,4 +1,5 @@
-// A progress bar on stderr: "encode  1200/5183 docs  23% | 410.2 docs/s | ETA 9s".
+// A progress bar on stderr: "encode  1200/5183 docs  23% | 410.2 docs/s | ETA 9s", or for
+// unit "bytes" "download  12.0 MiB/86.3 MiB  14% | 5.1 MiB/s | ETA 15s".
 // Redraws at most ten times a second; finish() ends the line.
 #pragma once
 
@@ -9,6 +10,9 @@
 #include "molt/base/progress.h"
 
 namespace molt::cli {
+
+// "1023 B", "1.5 KiB", "86.3 MiB", "1.2 GiB".
+std::string format_bytes(double bytes);
 
 class ProgressBar {
  public:

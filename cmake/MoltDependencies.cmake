@@ -6,10 +6,14 @@ find_package(CLI11 REQUIRED)
 pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+# libcurl (Debian's libcurl4-openssl-dev) for HTTPS downloads from the Hugging Face Hub.
+find_package(CURL REQUIRED)
 
 if(MOLT_BUILD_TESTS)
   find_package(GTest REQUIRED)
   include(GoogleTest)
+  # cpp-httplib: the loopback Hugging Face Hub the download tests talk to.
+  pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 endif()
 if(MOLT_BUILD_BENCH)
   find_package(benchmark REQUIRED)
