@@ -1,7 +1,6 @@
 #include "molt/hub/blob_download.h"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +11,7 @@
 
 #include "molt/base/file_io.h"
 #include "molt/base/sha256.h"
+#include "molt/hub/file_lock.h"
 
 namespace molt::hub {
 namespace fs = std::filesystem;
@@ -23,31 +23,6 @@ constexpr auto kMaxRetryWait = std::chrono::milliseconds(8000);
 Error os_error(const std::string& what, const fs::path& path) {
   return io_error(what + ": " + std::strerror(errno), {.file = path.string()});
 }
-
-// An exclusive flock() on a lock file, held until destruction. The file itself stays:
-// removing it would let a third process lock a different inode.
-class FileLock {
- public:
-  explicit FileLock(const fs::path& path) {
-    std::error_code ec;
-    fs::create_directories(path.parent_path(), ec);
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw os_error("cannot create lock file", path);
-    while (::flock(fd_, LOCK_EX) != 0) {
-      if (errno != EINTR) {
-        const Error error = os_error("cannot lock", path);
-        ::close(fd_);
-        throw error;
-      }
-    }
-  }
-  ~FileLock() { ::close(fd_); }
-  FileLock(const FileLock&) = delete;
-  FileLock& operator=(const FileLock&) = delete;
-
- private:
-  int fd_ = -1;
-};
 
 // blobs/<etag>.incomplete, appended to as bytes arrive.
 class PartialFile {

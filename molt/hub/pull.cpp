@@ -5,6 +5,7 @@
 #include "molt/base/error.h"
 #include "molt/base/file_io.h"
 #include "molt/hub/blob_download.h"
+#include "molt/hub/file_lock.h"
 #include "molt/hub/file_selection.h"
 #include "molt/hub/hf_cache.h"
 #include "molt/hub/http_client.h"
@@ -142,6 +143,9 @@ PullResult pull_model(const RepoId& id, const HubOptions& options, const PullOpt
   if (!is_safe_repo_path(pull.revision)) throw usage_error("invalid revision '" + pull.revision + "'");
   if (options.offline) return pull_offline(id, options, pull);
 
+  // One pull of a repository at a time (threads of a server, or several processes): the
+  // second waits, then finds the files in place.
+  const FileLock lock(options.cache_dir / ".locks" / id.cache_folder() / "molt-pull.lock");
   HttpClient client(options.user_agent, options.timeout);
   const RepoInfo info = fetch_repo_info(client, options, id, pull.revision);
   SnapshotWriter writer(client, options, id, info.commit);

@@ -143,6 +143,11 @@ void FakeHub::corrupt(const std::string& id, const std::string& path) {
   repos_.at(id).files.at(path).corrupt = true;
 }
 
+void FakeHub::ignore_ranges(const std::string& id, const std::string& path) {
+  std::lock_guard lock(mutex_);
+  repos_.at(id).files.at(path).ignore_ranges = true;
+}
+
 std::vector<FakeHub::Request> FakeHub::requests() const {
   std::lock_guard lock(mutex_);
   return requests_;
@@ -265,6 +270,21 @@ void FakeHub::serve_contents(File& file, httplib::Response& res) {
   if (file.corrupt && !data->empty()) (*data)[data->size() / 2] ^= 0x5a;
   const std::size_t cut = file.cut_after;
   file.cut_after = 0;
+  if (file.ignore_ranges) {
+    // Without a length httplib cannot apply the Range: the whole file goes out, as a 200.
+    res.status = 200;
+    res.set_chunked_content_provider("application/octet-stream",
+                                     [data](std::size_t offset, httplib::DataSink& sink) {
+                                       if (offset >= data->size()) {
+                                         sink.done();
+                                         return true;
+                                       }
+                                       const std::size_t n = std::min(kChunk, data->size() - offset);
+                                       sink.write(data->data() + offset, n);
+                                       return true;
+                                     });
+    return;
+  }
   if (cut == 0) {
     res.set_content(*data, "application/octet-stream");
     return;

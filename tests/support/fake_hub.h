@@ -60,6 +60,9 @@ class FakeHub {
   void cut_first_download(const std::string& id, const std::string& path, std::size_t after_bytes);
   // Serves this file's contents with one byte changed, still announcing the true SHA-256.
   void corrupt(const std::string& id, const std::string& path);
+  // Answers every request for this file's contents with the whole file and 200, ignoring
+  // Range (as some mirrors do).
+  void ignore_ranges(const std::string& id, const std::string& path);
 
   std::vector<Request> requests() const;
   std::size_t request_count() const;
@@ -77,6 +80,7 @@ class FakeHub {
     std::string git_oid;
     bool lfs = false;
     bool corrupt = false;
+    bool ignore_ranges = false;
     std::size_t cut_after = 0;  // > 0: cut the next download here
   };
   struct Repo {
