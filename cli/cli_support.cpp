@@ -61,14 +61,15 @@ hub::HubOptions hub_options_from_environment() {
   return options;
 }
 
-std::filesystem::path resolve_model_argument(const std::string& model, bool progress_flag) {
+ModelLocation resolve_model_argument(const std::string& argument, bool progress_flag) {
+  if (argument.empty()) throw usage_error("--model must name a model");
   const hub::HubOptions options = hub_options_from_environment();
   ProgressBar bar(progress_wanted(progress_flag));
   hub::ResolveOptions resolve;
   resolve.progress = bar.callback();
-  const hub::ResolvedModel resolved = hub::resolve_model(model, options, resolve);
+  const hub::ResolvedModel resolved = hub::resolve_model(argument, options, resolve);
   bar.finish();
-  return resolved.path;
+  return {resolved.path, resolved.is_gguf()};
 }
 
 }  // namespace molt::cli

@@ -42,10 +42,18 @@ bool progress_wanted(bool flag);
 // (hub::hub_options_from_env).
 hub::HubOptions hub_options_from_environment();
 
-// CONTRACT.md "Naming a model": --model M as a local path (a model folder or a .gguf
-// file). M is a folder, a .gguf file, or a Hugging Face id found in MOLT_MODELS or the
-// Hugging Face cache, and otherwise downloaded into that cache (a progress bar on stderr
-// when progress_wanted(progress_flag)) unless HF_HUB_OFFLINE is set.
-std::filesystem::path resolve_model_argument(const std::string& model, bool progress_flag = false);
+// What a --model argument names, found on disk.
+struct ModelLocation {
+  std::filesystem::path path;  // a model folder, or a .gguf file
+  bool gguf = false;
+};
+
+// The one place every command resolves --model M (CONTRACT.md "Naming a model"): a
+// folder, a .gguf file, or a Hugging Face id found in MOLT_MODELS or the Hugging Face
+// cache, otherwise downloaded into that cache (a progress bar on stderr when
+// progress_wanted(progress_flag)) unless HF_HUB_OFFLINE is set (hub::resolve_model).
+// Throws usage_error for an empty argument, not_found_error saying where it looked and
+// how to get the model when it is nowhere, input_error for a folder that is not a model.
+ModelLocation resolve_model_argument(const std::string& argument, bool progress_flag = false);
 
 }  // namespace molt::cli
