@@ -1,8 +1,5 @@
-// One file's contents into a cache's blobs/ folder, the way huggingface_hub downloads:
-// into blobs/<etag>.incomplete, resumed with an HTTP Range request after an interruption
-// (in this run, or a later one), verified (size; SHA-256 when the ETag is one, as for LFS
-// files), and renamed to blobs/<etag> only then, so a crash never leaves a file that looks
-// complete. A lock file under .locks/ keeps two processes from writing the same blob.
+// Downloads one file into a cache's blobs/ folder the way huggingface_hub does: resumable,
+// verified, atomic, locked against a concurrent writer.
 #pragma once
 
 #include <chrono>
@@ -18,6 +15,10 @@
 
 namespace molt::hub {
 
+// Into blobs/<etag>.incomplete, resumed with an HTTP Range request after an interruption
+// (in this run, or a later one), verified (size; SHA-256 when the ETag is one, as for LFS
+// files), and renamed to blobs/<etag> only then, so a crash never leaves a file that looks
+// complete. A lock file under .locks/ keeps two processes from writing the same blob.
 struct BlobRequest {
   std::string url;                    // where to GET the contents (redirects are followed)
   std::vector<std::string> headers;

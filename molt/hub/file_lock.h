@@ -1,13 +1,14 @@
-// An exclusive flock() on a lock file, held for the object's lifetime. huggingface_hub's
-// FileLock takes the same kind of lock on the same paths (.locks/models--org--name/<etag>.lock),
-// so molt and Python tools never write one blob at the same time. Two FileLocks on one
-// path exclude each other across processes and across threads of one process.
+// FileLock: an exclusive flock() on a lock file, held for the object's lifetime, the same
+// lock huggingface_hub's FileLock takes on the same paths.
 #pragma once
 
 #include <filesystem>
 
 namespace molt::hub {
 
+// huggingface_hub locks .locks/models--org--name/<etag>.lock the same way, so molt and
+// Python tools never write one blob at the same time. Two FileLocks on one path exclude
+// each other across processes and across threads of one process.
 class FileLock {
  public:
   // Creates the file (and its folder) when missing, then blocks until the lock is ours.

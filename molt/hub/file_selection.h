@@ -1,8 +1,5 @@
-// Which files of a repository `molt pull` fetches. By default what a sentence-transformers
-// model needs: configuration, tokenizer, safetensors weights (single or sharded), README,
-// and the configuration and weights of the module folders modules.json names (1_Pooling,
-// 2_Dense, ...). Otherwise the --include globs, matched as huggingface_hub matches
-// allow_patterns (fnmatch: '*' also crosses '/'; a pattern ending in '/' means the folder).
+// Which files of a repository `molt pull` fetches: by default what a sentence-transformers
+// model needs, otherwise the --include globs.
 #pragma once
 
 #include <string>
@@ -11,6 +8,10 @@
 
 namespace molt::hub {
 
+// The default: configuration, tokenizer, safetensors weights (single or sharded), README,
+// and the configuration and weights of the module folders modules.json names (1_Pooling,
+// 2_Dense, ...). --include globs are matched as huggingface_hub matches allow_patterns
+// (fnmatch: '*' also crosses '/'; a pattern ending in '/' means the folder).
 // fnmatch without FNM_PATHNAME: '*', '?', "[...]"; case-sensitive.
 bool glob_match(std::string_view pattern, std::string_view path);
 

@@ -1,8 +1,5 @@
 // The Hugging Face Hub cache, the layout huggingface_hub and sentence-transformers share:
-//   <cache>/models--org--name/blobs/<etag>               file contents, named by their ETag
-//   <cache>/models--org--name/snapshots/<commit>/<path>  relative symlinks into blobs/
-//   <cache>/models--org--name/refs/<revision>            the commit a branch or tag names
-// Reading never needs the network; writing is atomic (temporary + rename).
+// finding snapshots without the network, and writing refs and snapshot links atomically.
 #pragma once
 
 #include <filesystem>
@@ -15,6 +12,10 @@
 
 namespace molt::hub {
 
+// Layout:
+//   <cache>/models--org--name/blobs/<etag>               file contents, named by their ETag
+//   <cache>/models--org--name/snapshots/<commit>/<path>  relative symlinks into blobs/
+//   <cache>/models--org--name/refs/<revision>            the commit a branch or tag names
 struct CachedSnapshot {
   RepoId id;
   std::filesystem::path repo_dir;  // <cache>/models--org--name

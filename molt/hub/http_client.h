@@ -1,7 +1,5 @@
-// HTTP(S) requests through libcurl: small requests whose body is kept in memory, and
-// streamed downloads that hand the body to a callback chunk by chunk. Only http and https,
-// redirects followed only when asked. One HttpClient per thread (it keeps its connection
-// open between requests).
+// HTTP(S) requests through libcurl: small bodies kept in memory, or downloads streamed to a
+// callback. Only http and https; redirects followed only when asked.
 #pragma once
 
 #include <chrono>
@@ -37,6 +35,7 @@ struct HttpResponse {
   std::optional<std::string> header(std::string_view name) const;
 };
 
+// One HttpClient per thread: it keeps its connection open between requests.
 class HttpClient {
  public:
   HttpClient(std::string user_agent, std::chrono::seconds timeout);

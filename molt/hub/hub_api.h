@@ -1,8 +1,5 @@
-// The Hugging Face Hub's HTTP interface as huggingface_hub uses it:
-//   GET  {endpoint}/api/models/{id}/revision/{revision}  → the commit and the file list
-//   HEAD {endpoint}/{id}/resolve/{commit}/{path}         → ETag, size, where to download
-// and the Hub's answers (X-Error-Code, 401/403/404) turned into molt::Error with a message
-// that says what to do.
+// The Hugging Face Hub's HTTP interface as huggingface_hub uses it (a revision's commit and
+// files, a file's metadata), and the Hub's error answers as molt::Error saying what to do.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +15,8 @@
 
 namespace molt::hub {
 
+//   GET  {endpoint}/api/models/{id}/revision/{revision}  → the commit and the file list
+//   HEAD {endpoint}/{id}/resolve/{commit}/{path}         → ETag, size, where to download
 struct RepoInfo {
   std::string commit;               // 40 hex digits
   std::vector<std::string> files;   // repository paths ("siblings"), each is_safe_repo_path

@@ -1,7 +1,5 @@
-// Where models are looked up and how the Hugging Face Hub is reached: the MOLT_MODELS
-// folders, the Hub cache, endpoint, token, offline mode. The faces (CLI, server) build it
-// once from the environment with hub_options_from_env and pass it in; the library never
-// reads the environment itself.
+// HubOptions: where models are looked up and how the Hugging Face Hub is reached. The faces
+// (CLI, server) build it from the environment; the library never reads the environment.
 #pragma once
 
 #include <chrono>

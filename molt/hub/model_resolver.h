@@ -1,8 +1,5 @@
-// Turns a --model argument into a local path, as CONTRACT.md "Naming a model" says: a
-// folder in Hugging Face / sentence-transformers layout, a .gguf file, or a Hub id
-// ("org/name" or "name") looked up in every MOLT_MODELS folder (org/name/ or name/), then in
-// the Hugging Face cache, and pulled into that cache on first use unless offline.
-// The CLI and the server both call resolve_model; nothing else decides what a name means.
+// Turns a --model argument into a local path (CONTRACT.md "Naming a model"). The CLI and
+// the server both call resolve_model; nothing else decides what a model name means.
 #pragma once
 
 #include <filesystem>
@@ -16,6 +13,9 @@
 
 namespace molt::hub {
 
+// A folder in Hugging Face / sentence-transformers layout, a .gguf file, or a Hub id
+// ("org/name" or "name") looked up in every MOLT_MODELS folder (org/name/ or name/), then in
+// the Hugging Face cache, and pulled into that cache on first use unless offline.
 enum class ModelSource {
   kPath,        // the argument was a folder or a .gguf file
   kModelsDir,   // found in a MOLT_MODELS folder

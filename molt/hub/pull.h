@@ -1,8 +1,5 @@
 // `molt pull`: a model repository's files into the Hugging Face cache, as huggingface_hub's
-// snapshot_download puts them there (so Python tools and molt share one cache): the
-// revision is resolved to a commit, each selected file is downloaded once into blobs/
-// (resumable, verified) and linked from snapshots/<commit>/, and refs/<revision> is written
-// last, when every file is in place.
+// snapshot_download puts them there, so Python tools and molt share one cache.
 #pragma once
 
 #include <cstddef>
@@ -17,6 +14,9 @@
 
 namespace molt::hub {
 
+// The revision is resolved to a commit, each selected file is downloaded once into blobs/
+// (resumable, verified) and linked from snapshots/<commit>/, and refs/<revision> is written
+// last, when every file is in place.
 struct PullOptions {
   std::string revision = "main";      // branch, tag or commit
   std::vector<std::string> include;   // globs; empty: what a sentence-transformers model needs

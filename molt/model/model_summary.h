@@ -1,7 +1,5 @@
 // What `molt models` shows about a model folder or .gguf file without loading weights:
-// architecture, embedding dimension, maximum sequence length, size on disk. Read from the
-// configuration files only; a missing or malformed file leaves its fields unknown and
-// says so in `problem` instead of failing the whole listing.
+// architecture, embedding dimension, maximum sequence length, size on disk.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +9,8 @@
 
 namespace molt::model {
 
+// Read from the configuration files only; a missing or malformed file leaves its fields
+// unknown and says so in `problem` instead of failing the whole listing.
 struct ModelSummary {
   std::string format;        // "safetensors", "gguf", or "none" (no weights file)
   std::string architecture;  // config.json "model_type"; empty when unknown

@@ -1,14 +1,5 @@
-// A Hugging Face Hub on loopback for tests: an httplib::Server on 127.0.0.1 with an
-// ephemeral port, serving model repositories in the Hub's URL scheme:
-//   GET       /api/models/{id}/revision/{rev}  {"id", "sha", "siblings": [{"rfilename"}]}
-//   HEAD|GET  /{id}/resolve/{rev}/{path}       X-Repo-Commit, ETag (the git blob id),
-//                                              Content-Length; LFS files (weights, >= 10 MB)
-//                                              answer 302 to /cdn-lfs/{sha256} with
-//                                              X-Linked-Etag and X-Linked-Size, as the Hub does
-//   GET       /cdn-lfs/{sha256}                the contents, Range requests answered with 206
-// Errors carry the Hub's X-Error-Code (RepoNotFound, RevisionNotFound, EntryNotFound,
-// GatedRepo). Faults on demand: a connection cut mid-file, corrupted bytes. Every request is
-// recorded, so a test can assert that none was made.
+// FakeHub: a Hugging Face Hub on loopback for tests (httplib::Server on 127.0.0.1, ephemeral
+// port) serving model repositories in the Hub's URL scheme, with faults on demand.
 #pragma once
 
 #include <cstddef>
@@ -28,6 +19,16 @@ struct Response;
 
 namespace molt::test {
 
+// Routes, as the Hub answers them:
+//   GET       /api/models/{id}/revision/{rev}  {"id", "sha", "siblings": [{"rfilename"}]}
+//   HEAD|GET  /{id}/resolve/{rev}/{path}       X-Repo-Commit, ETag (the git blob id),
+//                                              Content-Length; LFS files (weights, >= 10 MB)
+//                                              answer 302 to /cdn-lfs/{sha256} with
+//                                              X-Linked-Etag and X-Linked-Size
+//   GET       /cdn-lfs/{sha256}                the contents, Range requests answered with 206
+// Errors carry the Hub's X-Error-Code (RepoNotFound, RevisionNotFound, EntryNotFound,
+// GatedRepo). Faults on demand: a connection cut mid-file, corrupted bytes, Range ignored.
+// Every request is recorded, so a test can assert that none was made.
 class FakeHub {
  public:
   struct Request {
