@@ -1,8 +1,12 @@
 // `molt pull` and `molt models` as processes, with HF_ENDPOINT pointing at a Hugging Face Hub
 // on loopback (FakeHub) serving the tiny-bert fixture, and HF_HOME at a fresh folder.
+#include <signal.h>
+
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -91,6 +95,46 @@ TEST_F(PullCli, PullsIntoTheCacheAndModelsListsIt) {
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_TRUE(nlohmann::json::parse(again.out)["offline"].get<bool>());
   EXPECT_EQ(hub_.request_count(), 0u);
+}
+
+TEST_F(PullCli, KilledMidDownloadLeavesNothingThatLooksCompleteAndResumes) {
+  hub_.throttle(kId, "model.safetensors", std::chrono::milliseconds(40));
+  const fs::path repo = tmp_ / "hf" / "hub" / "models--org--tiny-bert";
+  const std::string sha = FakeHub::sha256_hex(fixture_.at("model.safetensors"));
+  const fs::path partial = repo / "blobs" / (sha + ".incomplete");
+  {
+    BackgroundProcess pull({molt_binary().string(), "pull", kId}, env(), tmp_.path());
+    std::error_code ec;
+    for (int i = 0; i < 1000 && !(fs::exists(partial, ec) && fs::file_size(partial, ec) > 0); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    pull.signal(SIGKILL);
+    const auto killed = pull.wait();
+    EXPECT_EQ(killed.term_signal, SIGKILL);
+  }
+  ASSERT_TRUE(fs::exists(partial));
+  const auto have = fs::file_size(partial);
+  EXPECT_GT(have, 0u);
+  EXPECT_LT(have, fixture_.at("model.safetensors").size());
+  EXPECT_FALSE(fs::exists(repo / "blobs" / sha));
+  EXPECT_FALSE(fs::exists(repo / "snapshots" / FakeHub::default_commit(kId) / "model.safetensors"));
+  EXPECT_FALSE(fs::exists(repo / "refs" / "main"));
+  // Whatever a listing shows of the interrupted snapshot, the weights are not in it.
+  const auto listed = run_molt({"models", "--json"}, env());
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  for (const auto& m : nlohmann::json::parse(listed.out)["models"]) {
+    EXPECT_FALSE(fs::exists(fs::path(m["path"].get<std::string>()) / "model.safetensors")) << listed.out;
+  }
+
+  hub_.throttle(kId, "model.safetensors", std::chrono::milliseconds(0));
+  hub_.clear_requests();
+  const auto resumed = run_molt({"pull", kId}, env());
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  const fs::path snapshot = nlohmann::json::parse(resumed.out)["path"].get<std::string>();
+  EXPECT_TRUE(read_file(snapshot / "model.safetensors") == fixture_.at("model.safetensors"));
+  bool ranged = false;
+  for (const auto& r : hub_.requests()) ranged = ranged || r.range == "bytes=" + std::to_string(have) + "-";
+  EXPECT_TRUE(ranged) << "the second pull did not resume from byte " << have;
 }
 
 TEST_F(PullCli, IncludeIsRepeatable) {

@@ -143,6 +143,11 @@ void FakeHub::corrupt(const std::string& id, const std::string& path) {
   repos_.at(id).files.at(path).corrupt = true;
 }
 
+void FakeHub::throttle(const std::string& id, const std::string& path, std::chrono::milliseconds delay) {
+  std::lock_guard lock(mutex_);
+  repos_.at(id).files.at(path).delay = delay;
+}
+
 void FakeHub::ignore_ranges(const std::string& id, const std::string& path) {
   std::lock_guard lock(mutex_);
   repos_.at(id).files.at(path).ignore_ranges = true;
@@ -285,16 +290,18 @@ void FakeHub::serve_contents(File& file, httplib::Response& res) {
                                      });
     return;
   }
-  if (cut == 0) {
+  const auto delay = file.delay;
+  if (cut == 0 && delay.count() == 0) {
     res.set_content(*data, "application/octet-stream");
     return;
   }
+  const std::size_t end = cut == 0 ? data->size() : cut;
   res.set_content_provider(data->size(), "application/octet-stream",
-                           [data, cut](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-                             if (offset >= cut) return false;  // drops the connection mid-file
-                             const std::size_t n = std::min({length, kChunk, cut - offset});
-                             sink.write(data->data() + offset, n);
-                             return true;
+                           [data, end, delay](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                             if (offset >= end) return false;  // drops the connection mid-file
+                             if (delay.count() > 0) std::this_thread::sleep_for(delay);
+                             const std::size_t n = std::min({length, kChunk, end - offset});
+                             return sink.write(data->data() + offset, n);
                            });
 }
 

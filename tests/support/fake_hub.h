@@ -2,6 +2,7 @@
 // port) serving model repositories in the Hub's URL scheme, with faults on demand.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <map>
@@ -61,6 +62,8 @@ class FakeHub {
   void cut_first_download(const std::string& id, const std::string& path, std::size_t after_bytes);
   // Serves this file's contents with one byte changed, still announcing the true SHA-256.
   void corrupt(const std::string& id, const std::string& path);
+  // Sends this file's contents in 64 KiB pieces, `delay` apart (to kill a client mid-file).
+  void throttle(const std::string& id, const std::string& path, std::chrono::milliseconds delay);
   // Answers every request for this file's contents with the whole file and 200, ignoring
   // Range (as some mirrors do).
   void ignore_ranges(const std::string& id, const std::string& path);
@@ -82,6 +85,7 @@ class FakeHub {
     bool lfs = false;
     bool corrupt = false;
     bool ignore_ranges = false;
+    std::chrono::milliseconds delay{0};
     std::size_t cut_after = 0;  // > 0: cut the next download here
   };
   struct Repo {
