@@ -81,7 +81,7 @@ std::optional<CachedSnapshot> find_cached_snapshot(const fs::path& cache, const 
     const auto time = entry.last_write_time(ec);
     if (ec) continue;
     if (!best || time > best_time) {
-      best = CachedSnapshot{id, repo_dir, entry.path().filename().string(), entry.path()};
+      best = CachedSnapshot{id, repo_dir, entry.path().filename().string(), entry.path(), false};
       best_time = time;
     }
   }

@@ -21,6 +21,7 @@ struct CachedSnapshot {
   std::filesystem::path repo_dir;  // <cache>/models--org--name
   std::string commit;
   std::filesystem::path folder;    // repo_dir/snapshots/<commit>
+  bool named = true;  // false: no refs/main, so the newest snapshot was taken instead
 };
 
 std::filesystem::path repo_cache_dir(const std::filesystem::path& cache, const RepoId& id);

@@ -50,6 +50,16 @@ ResolvedModel in_folder(const fs::path& folder, ModelSource source, std::string 
   return ResolvedModel{model_path_in(folder), source, std::move(id), std::move(commit)};
 }
 
+// Weights at the top of a snapshot: what a finished download of a model has.
+bool has_weights(const fs::path& folder) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(folder, ec)) {
+    const auto ext = entry.path().extension();
+    if (ext == ".safetensors" || ext == ".gguf") return true;
+  }
+  return false;
+}
+
 bool looks_like_path(std::string_view model) {
   return model.starts_with('/') || model.starts_with("./") || model.starts_with("../") ||
          model.starts_with('~') || model == "." || model == ".." || model.ends_with(".gguf") ||
@@ -138,23 +148,32 @@ std::optional<ResolvedModel> find_local_model(std::string_view model, const HubO
   if (auto snapshot = find_cached_snapshot(options.cache_dir, *id, revision)) {
     // A snapshot without a configuration is an interrupted download: not usable yet.
     if (looks_like_model_folder(snapshot->folder)) {
-      return in_folder(snapshot->folder, ModelSource::kHubCache, id->str(), snapshot->commit);
+      ResolvedModel found = in_folder(snapshot->folder, ModelSource::kHubCache, id->str(), snapshot->commit);
+      found.complete = snapshot->named && has_weights(snapshot->folder);
+      return found;
     }
   }
   return std::nullopt;
 }
 
 ResolvedModel resolve_model(std::string_view model, const HubOptions& options, const ResolveOptions& resolve) {
-  if (auto local = find_local_model(model, options, resolve.revision)) return *local;
+  const auto local = find_local_model(model, options, resolve.revision);
+  const bool can_download = !options.offline && resolve.allow_download;
+  if (local && (local->complete || !can_download)) return *local;
   const RepoId id = *parse_repo_id(model);  // find_local_model threw for anything else
-  if (options.offline || !resolve.allow_download) {
-    throw not_found_error(not_local_message(id, options, resolve.revision));
-  }
+  if (!can_download) throw not_found_error(not_local_message(id, options, resolve.revision));
   PullOptions pull;
   pull.revision = resolve.revision;
   pull.progress = resolve.progress;
-  const PullResult pulled = pull_model(id, options, pull);
-  return in_folder(pulled.snapshot, ModelSource::kDownloaded, id.str(), pulled.commit);
+  try {
+    const PullResult pulled = pull_model(id, options, pull);
+    return in_folder(pulled.snapshot, ModelSource::kDownloaded, id.str(), pulled.commit);
+  } catch (const Error& e) {
+    // An incomplete snapshot may still serve (a tokenizer needs no weights); without the
+    // network it is all there is.
+    if (local && e.kind() == ErrorKind::kIo) return *local;
+    throw;
+  }
 }
 
 std::vector<LocalModel> list_local_models(const HubOptions& options) {

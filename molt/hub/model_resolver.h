@@ -29,6 +29,9 @@ struct ResolvedModel {
   ModelSource source = ModelSource::kPath;
   std::string id;              // the Hub id when the argument was one
   std::string commit;          // the snapshot's commit, for the Hugging Face cache
+  // false for a Hugging Face cache snapshot that may be an interrupted download: no
+  // refs/<revision> names it, or it holds no weights (.safetensors, .gguf).
+  bool complete = true;
 
   bool is_gguf() const { return path.extension() == ".gguf"; }
 };
@@ -46,9 +49,11 @@ struct ResolveOptions {
 std::optional<ResolvedModel> find_local_model(std::string_view model, const HubOptions& options,
                                               std::string_view revision = "main");
 
-// find_local_model, then a pull (pull_model) of an id found nowhere. Throws not_found_error
-// saying where it looked and how to get the model when the id is not local and downloads
-// are off (offline mode or !allow_download); otherwise pull_model's errors.
+// find_local_model, then a pull (pull_model) of an id found nowhere, or found only as an
+// incomplete cache snapshot (the pull fills in what is missing; when the Hub cannot be
+// reached the snapshot is returned as it is). Throws not_found_error saying where it looked
+// and how to get the model when the id is not local and downloads are off (offline mode or
+// !allow_download); otherwise pull_model's errors.
 ResolvedModel resolve_model(std::string_view model, const HubOptions& options,
                             const ResolveOptions& resolve = {});
 

@@ -358,6 +358,34 @@ TEST_F(HubPull, ModelInARealCacheLayoutIsFoundWithoutAnyRequest) {
   EXPECT_EQ(hub_.request_count(), 0u);
 }
 
+TEST_F(HubPull, InterruptedSnapshotIsCompletedOnFirstUse) {
+  // What a killed pull leaves: some files linked, no weights, no refs/main.
+  auto partial = fixture_;
+  partial.erase("model.safetensors");
+  test::write_hf_cache_repo(tmp_ / "hub", kId, partial, commit_, /*write_main_ref=*/false);
+  const auto local = find_local_model(kId, options());
+  ASSERT_TRUE(local);
+  EXPECT_FALSE(local->complete);
+
+  const ResolvedModel resolved = resolve_model(kId, options());
+  EXPECT_EQ(resolved.source, ModelSource::kDownloaded);
+  expect_snapshot_matches_fixture(resolved.path, default_files());
+  EXPECT_EQ(requests_to("/cdn-lfs/").size(), 1u);
+  // Files already there were not fetched again.
+  for (const auto& r : hub_.requests()) EXPECT_NE(r.path, "/org/tiny-bert/resolve/" + commit_ + "/vocab.txt");
+  EXPECT_TRUE(find_local_model(kId, options())->complete);
+
+  // Offline, or with the Hub unreachable, the incomplete snapshot is what there is.
+  fs::remove_all(tmp_ / "hub");
+  test::write_hf_cache_repo(tmp_ / "hub", kId, partial, commit_, false);
+  HubOptions offline = options();
+  offline.offline = true;
+  EXPECT_EQ(resolve_model(kId, offline).source, ModelSource::kHubCache);
+  HubOptions unreachable = options();
+  unreachable.endpoint = "http://127.0.0.1:1";
+  EXPECT_EQ(resolve_model(kId, unreachable).source, ModelSource::kHubCache);
+}
+
 TEST_F(HubPull, PulledOnFirstUseThenFoundLocally) {
   const ResolvedModel first = resolve_model(kId, options());
   EXPECT_EQ(first.source, ModelSource::kDownloaded);
