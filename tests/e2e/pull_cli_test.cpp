@@ -122,7 +122,8 @@ TEST_F(PullCli, KilledMidDownloadLeavesNothingThatLooksCompleteAndResumes) {
   // Whatever a listing shows of the interrupted snapshot, the weights are not in it.
   const auto listed = run_molt({"models", "--json"}, env());
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
-  for (const auto& m : nlohmann::json::parse(listed.out)["models"]) {
+  const auto listing = nlohmann::json::parse(listed.out);
+  for (const auto& m : listing["models"]) {
     EXPECT_FALSE(fs::exists(fs::path(m["path"].get<std::string>()) / "model.safetensors")) << listed.out;
   }
 
