@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 
@@ -49,9 +50,12 @@ void sync_directory(const std::filesystem::path& dir) {
 }
 
 AtomicFile::AtomicFile(std::filesystem::path path) : path_(std::move(path)) {
+  // Unique per process and per AtomicFile, so concurrent writers of one path never share a
+  // temporary; the last commit wins, and each commit is whole.
+  static std::atomic<unsigned long> counter{0};
   temp_ = path_;
-  temp_ += ".tmp." + std::to_string(::getpid());
-  file_ = std::fopen(temp_.c_str(), "wb");
+  temp_ += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter.fetch_add(1));
+  file_ = std::fopen(temp_.c_str(), "wbx");
   if (file_ == nullptr) throw os_error("cannot create", temp_, errno);
 }
 

@@ -51,6 +51,19 @@ TEST(AtomicFile, NothingVisibleUntilCommit) {
   EXPECT_EQ(read_file(path), "hello");
 }
 
+TEST(AtomicFile, ConcurrentWritersOfOnePathDoNotShareATemporary) {
+  test::TempDir dir;
+  const auto path = dir / "out.txt";
+  AtomicFile a(path);
+  AtomicFile b(path);
+  a.write(std::string_view("first"));
+  b.write(std::string_view("second"));
+  a.commit();
+  EXPECT_EQ(read_file(path), "first");
+  b.commit();
+  EXPECT_EQ(read_file(path), "second");
+}
+
 TEST(FileIo, MissingFileIsNotFound) {
   try {
     read_file("/nonexistent/molt/file");
