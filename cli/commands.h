@@ -14,5 +14,6 @@ using Runner = std::function<int()>;
 Runner add_version(CLI::App& cmd);
 Runner add_pull(CLI::App& cmd);
 Runner add_models(CLI::App& cmd);
+Runner add_eval(CLI::App& cmd);
 
 }  // namespace molt::cli

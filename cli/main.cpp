@@ -23,6 +23,8 @@ constexpr CommandEntry kCommands[] = {
     {"version", "Print molt's version and build features as JSON", molt::cli::add_version},
     {"pull", "Download a model from the Hugging Face Hub into the Hugging Face cache", molt::cli::add_pull},
     {"models", "List the models available locally, or show where a --model argument resolves", molt::cli::add_models},
+    {"eval", "Evaluate retrieval (BM25 on BEIR, or a TREC run) with trec_eval's measures",
+     molt::cli::add_eval},
 };
 
 }  // namespace
