@@ -33,14 +33,13 @@ std::string python_strip(std::string_view s) {
     if (!is_python_space(c)) break;
     begin += len;
   }
-  // Scan forward once more to find the end of the last non-space code point.
-  std::size_t end = begin;
-  std::size_t pos = begin;
-  while (pos < s.size()) {
+  std::size_t end = s.size();
+  while (end > begin) {
+    std::size_t start = end - 1;  // the first byte of the last code point
+    while (start > begin && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) --start;
     utf8proc_int32_t c = 0;
-    const std::size_t len = decode(s, pos, c);
-    pos += len;
-    if (!is_python_space(c)) end = pos;
+    if (decode(s, start, c) != end - start || !is_python_space(c)) break;
+    end = start;
   }
   return std::string(s.substr(begin, end - begin));
 }

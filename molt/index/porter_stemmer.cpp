@@ -2,18 +2,21 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
 #include <cstdint>
-#include <vector>
+#include <string>
 
 namespace molt::index {
 namespace {
 
-// The stemmer's state over a buffer of UTF-16 code units, following Porter's reference C
-// implementation step for step (its names: k = last index of the word, j = end of the stem
-// a suffix test leaves behind, k0 = 0).
+// The stemmer's state over a buffer of UTF-16 code units (or of bytes, for an ASCII word,
+// where both are the same), following Porter's reference C implementation step for step (its
+// names: k = last index of the word, j = end of the stem a suffix test leaves behind, k0 = 0).
+// Replacements never make the word longer than it was, so the buffer never grows.
+template <typename Char>
 class Stemmer {
  public:
-  explicit Stemmer(std::u16string& b) : b_(b), k_(static_cast<int>(b.size()) - 1) {}
+  Stemmer(Char* b, int n) : b_(b), k_(n - 1) {}
 
   // Returns the new length of the word.
   int stem() {
@@ -30,14 +33,14 @@ class Stemmer {
 
  private:
   bool cons(int i) const {
-    switch (b_[static_cast<std::size_t>(i)]) {
-      case u'a':
-      case u'e':
-      case u'i':
-      case u'o':
-      case u'u':
+    switch (b_[i]) {
+      case 'a':
+      case 'e':
+      case 'i':
+      case 'o':
+      case 'u':
         return false;
-      case u'y':
+      case 'y':
         return i == 0 ? true : !cons(i - 1);
       default:
         return true;
@@ -80,117 +83,115 @@ class Stemmer {
 
   bool double_consonant(int j) const {
     if (j < 1) return false;
-    if (b_[static_cast<std::size_t>(j)] != b_[static_cast<std::size_t>(j - 1)]) return false;
+    if (b_[j] != b_[j - 1]) return false;
     return cons(j);
   }
 
   // consonant-vowel-consonant ending at i, the last consonant not w, x or y.
   bool cvc(int i) const {
     if (i < 2 || !cons(i) || cons(i - 1) || !cons(i - 2)) return false;
-    const char16_t ch = b_[static_cast<std::size_t>(i)];
-    return ch != u'w' && ch != u'x' && ch != u'y';
+    const Char ch = b_[i];
+    return ch != 'w' && ch != 'x' && ch != 'y';
   }
 
-  bool ends(std::u16string_view s) {
+  bool ends(std::string_view s) {
     const int l = static_cast<int>(s.size());
     const int o = k_ - l + 1;
     if (o < 0) return false;
     for (int i = 0; i < l; ++i) {
-      if (b_[static_cast<std::size_t>(o + i)] != s[static_cast<std::size_t>(i)]) return false;
+      if (b_[o + i] != static_cast<Char>(s[static_cast<std::size_t>(i)])) return false;
     }
     j_ = k_ - l;
     return true;
   }
 
-  void set_to(std::u16string_view s) {
+  void set_to(std::string_view s) {
     const int l = static_cast<int>(s.size());
-    const auto o = static_cast<std::size_t>(j_ + 1);
-    if (b_.size() < o + s.size()) b_.resize(o + s.size());
-    for (int i = 0; i < l; ++i) b_[o + static_cast<std::size_t>(i)] = s[static_cast<std::size_t>(i)];
+    for (int i = 0; i < l; ++i) b_[j_ + 1 + i] = static_cast<Char>(s[static_cast<std::size_t>(i)]);
     k_ = j_ + l;
   }
 
-  void replace_if_measure(std::u16string_view s) {
+  void replace_if_measure(std::string_view s) {
     if (m() > 0) set_to(s);
   }
 
-  char16_t at(int i) const { return b_[static_cast<std::size_t>(i)]; }
+  Char at(int i) const { return b_[i]; }
 
   // Plurals and -ed / -ing.
   void step1ab() {
-    if (at(k_) == u's') {
-      if (ends(u"sses")) {
+    if (at(k_) == 's') {
+      if (ends("sses")) {
         k_ -= 2;
-      } else if (ends(u"ies")) {
-        set_to(u"i");
-      } else if (at(k_ - 1) != u's') {
+      } else if (ends("ies")) {
+        set_to("i");
+      } else if (at(k_ - 1) != 's') {
         --k_;
       }
     }
-    if (ends(u"eed")) {
+    if (ends("eed")) {
       if (m() > 0) --k_;
-    } else if ((ends(u"ed") || ends(u"ing")) && vowel_in_stem()) {
+    } else if ((ends("ed") || ends("ing")) && vowel_in_stem()) {
       k_ = j_;
-      if (ends(u"at")) {
-        set_to(u"ate");
-      } else if (ends(u"bl")) {
-        set_to(u"ble");
-      } else if (ends(u"iz")) {
-        set_to(u"ize");
+      if (ends("at")) {
+        set_to("ate");
+      } else if (ends("bl")) {
+        set_to("ble");
+      } else if (ends("iz")) {
+        set_to("ize");
       } else if (double_consonant(k_)) {
         const char16_t ch = at(k_--);
-        if (ch == u'l' || ch == u's' || ch == u'z') ++k_;
+        if (ch == 'l' || ch == 's' || ch == 'z') ++k_;
       } else if (m() == 1 && cvc(k_)) {
-        set_to(u"e");
+        set_to("e");
       }
     }
   }
 
   // Terminal y to i when the stem has a vowel.
   void step1c() {
-    if (ends(u"y") && vowel_in_stem()) b_[static_cast<std::size_t>(k_)] = u'i';
+    if (ends("y") && vowel_in_stem()) b_[k_] = 'i';
   }
 
   // Double suffixes to single ones (-ization -> -ize, ...), when m() > 0.
   void step2() {
     if (k_ == 0) return;
     switch (at(k_ - 1)) {
-      case u'a':
-        if (ends(u"ational")) { replace_if_measure(u"ate"); break; }
-        if (ends(u"tional")) { replace_if_measure(u"tion"); break; }
+      case 'a':
+        if (ends("ational")) { replace_if_measure("ate"); break; }
+        if (ends("tional")) { replace_if_measure("tion"); break; }
         break;
-      case u'c':
-        if (ends(u"enci")) { replace_if_measure(u"ence"); break; }
-        if (ends(u"anci")) { replace_if_measure(u"ance"); break; }
+      case 'c':
+        if (ends("enci")) { replace_if_measure("ence"); break; }
+        if (ends("anci")) { replace_if_measure("ance"); break; }
         break;
-      case u'e':
-        if (ends(u"izer")) { replace_if_measure(u"ize"); break; }
+      case 'e':
+        if (ends("izer")) { replace_if_measure("ize"); break; }
         break;
-      case u'l':
-        if (ends(u"bli")) { replace_if_measure(u"ble"); break; }
-        if (ends(u"alli")) { replace_if_measure(u"al"); break; }
-        if (ends(u"entli")) { replace_if_measure(u"ent"); break; }
-        if (ends(u"eli")) { replace_if_measure(u"e"); break; }
-        if (ends(u"ousli")) { replace_if_measure(u"ous"); break; }
+      case 'l':
+        if (ends("bli")) { replace_if_measure("ble"); break; }
+        if (ends("alli")) { replace_if_measure("al"); break; }
+        if (ends("entli")) { replace_if_measure("ent"); break; }
+        if (ends("eli")) { replace_if_measure("e"); break; }
+        if (ends("ousli")) { replace_if_measure("ous"); break; }
         break;
-      case u'o':
-        if (ends(u"ization")) { replace_if_measure(u"ize"); break; }
-        if (ends(u"ation")) { replace_if_measure(u"ate"); break; }
-        if (ends(u"ator")) { replace_if_measure(u"ate"); break; }
+      case 'o':
+        if (ends("ization")) { replace_if_measure("ize"); break; }
+        if (ends("ation")) { replace_if_measure("ate"); break; }
+        if (ends("ator")) { replace_if_measure("ate"); break; }
         break;
-      case u's':
-        if (ends(u"alism")) { replace_if_measure(u"al"); break; }
-        if (ends(u"iveness")) { replace_if_measure(u"ive"); break; }
-        if (ends(u"fulness")) { replace_if_measure(u"ful"); break; }
-        if (ends(u"ousness")) { replace_if_measure(u"ous"); break; }
+      case 's':
+        if (ends("alism")) { replace_if_measure("al"); break; }
+        if (ends("iveness")) { replace_if_measure("ive"); break; }
+        if (ends("fulness")) { replace_if_measure("ful"); break; }
+        if (ends("ousness")) { replace_if_measure("ous"); break; }
         break;
-      case u't':
-        if (ends(u"aliti")) { replace_if_measure(u"al"); break; }
-        if (ends(u"iviti")) { replace_if_measure(u"ive"); break; }
-        if (ends(u"biliti")) { replace_if_measure(u"ble"); break; }
+      case 't':
+        if (ends("aliti")) { replace_if_measure("al"); break; }
+        if (ends("iviti")) { replace_if_measure("ive"); break; }
+        if (ends("biliti")) { replace_if_measure("ble"); break; }
         break;
-      case u'g':
-        if (ends(u"logi")) { replace_if_measure(u"log"); break; }
+      case 'g':
+        if (ends("logi")) { replace_if_measure("log"); break; }
         break;
       default:
         break;
@@ -200,20 +201,20 @@ class Stemmer {
   // -ic-, -full, -ness etc.
   void step3() {
     switch (at(k_)) {
-      case u'e':
-        if (ends(u"icate")) { replace_if_measure(u"ic"); break; }
-        if (ends(u"ative")) { replace_if_measure(u""); break; }
-        if (ends(u"alize")) { replace_if_measure(u"al"); break; }
+      case 'e':
+        if (ends("icate")) { replace_if_measure("ic"); break; }
+        if (ends("ative")) { replace_if_measure(""); break; }
+        if (ends("alize")) { replace_if_measure("al"); break; }
         break;
-      case u'i':
-        if (ends(u"iciti")) { replace_if_measure(u"ic"); break; }
+      case 'i':
+        if (ends("iciti")) { replace_if_measure("ic"); break; }
         break;
-      case u'l':
-        if (ends(u"ical")) { replace_if_measure(u"ic"); break; }
-        if (ends(u"ful")) { replace_if_measure(u""); break; }
+      case 'l':
+        if (ends("ical")) { replace_if_measure("ic"); break; }
+        if (ends("ful")) { replace_if_measure(""); break; }
         break;
-      case u's':
-        if (ends(u"ness")) { replace_if_measure(u""); break; }
+      case 's':
+        if (ends("ness")) { replace_if_measure(""); break; }
         break;
       default:
         break;
@@ -224,48 +225,48 @@ class Stemmer {
   void step4() {
     if (k_ == 0) return;
     switch (at(k_ - 1)) {
-      case u'a':
-        if (ends(u"al")) break;
+      case 'a':
+        if (ends("al")) break;
         return;
-      case u'c':
-        if (ends(u"ance")) break;
-        if (ends(u"ence")) break;
+      case 'c':
+        if (ends("ance")) break;
+        if (ends("ence")) break;
         return;
-      case u'e':
-        if (ends(u"er")) break;
+      case 'e':
+        if (ends("er")) break;
         return;
-      case u'i':
-        if (ends(u"ic")) break;
+      case 'i':
+        if (ends("ic")) break;
         return;
-      case u'l':
-        if (ends(u"able")) break;
-        if (ends(u"ible")) break;
+      case 'l':
+        if (ends("able")) break;
+        if (ends("ible")) break;
         return;
-      case u'n':
-        if (ends(u"ant")) break;
-        if (ends(u"ement")) break;
-        if (ends(u"ment")) break;
-        if (ends(u"ent")) break;
+      case 'n':
+        if (ends("ant")) break;
+        if (ends("ement")) break;
+        if (ends("ment")) break;
+        if (ends("ent")) break;
         return;
-      case u'o':
-        if (ends(u"ion") && j_ >= 0 && (at(j_) == u's' || at(j_) == u't')) break;
-        if (ends(u"ou")) break;
+      case 'o':
+        if (ends("ion") && j_ >= 0 && (at(j_) == 's' || at(j_) == 't')) break;
+        if (ends("ou")) break;
         return;
-      case u's':
-        if (ends(u"ism")) break;
+      case 's':
+        if (ends("ism")) break;
         return;
-      case u't':
-        if (ends(u"ate")) break;
-        if (ends(u"iti")) break;
+      case 't':
+        if (ends("ate")) break;
+        if (ends("iti")) break;
         return;
-      case u'u':
-        if (ends(u"ous")) break;
+      case 'u':
+        if (ends("ous")) break;
         return;
-      case u'v':
-        if (ends(u"ive")) break;
+      case 'v':
+        if (ends("ive")) break;
         return;
-      case u'z':
-        if (ends(u"ize")) break;
+      case 'z':
+        if (ends("ize")) break;
         return;
       default:
         return;
@@ -276,14 +277,14 @@ class Stemmer {
   // A final -e when m() > 1 (or m() == 1 and not *o), and -ll to -l when m() > 1.
   void step5() {
     j_ = k_;
-    if (at(k_) == u'e') {
+    if (at(k_) == 'e') {
       const int a = m();
       if (a > 1 || (a == 1 && !cvc(k_ - 1))) --k_;
     }
-    if (at(k_) == u'l' && double_consonant(k_) && m() > 1) --k_;
+    if (at(k_) == 'l' && double_consonant(k_) && m() > 1) --k_;
   }
 
-  std::u16string& b_;
+  Char* b_;
   int k_;
   int j_ = 0;
 };
@@ -297,10 +298,18 @@ void append_utf8(std::string& out, char32_t c) {
 }  // namespace
 
 std::string porter_stem(std::string_view word) {
+  if (word.empty()) return {};
+  const bool ascii = std::all_of(word.begin(), word.end(),
+                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (ascii) {
+    std::string out(word);
+    const int n = Stemmer<char>(out.data(), static_cast<int>(out.size())).stem();
+    out.resize(static_cast<std::size_t>(n));
+    return out;
+  }
   // UTF-8 -> UTF-16 (invalid bytes become U+FFFD, which the stemmer treats as a consonant).
   std::u16string b;
   b.reserve(word.size());
-  bool ascii = true;
   const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(word.data());
   std::size_t pos = 0;
   while (pos < word.size()) {
@@ -312,7 +321,6 @@ std::string porter_stem(std::string_view word) {
     } else {
       pos += static_cast<std::size_t>(len);
     }
-    if (c >= 0x80) ascii = false;
     if (c >= 0x10000) {
       const auto v = static_cast<std::uint32_t>(c) - 0x10000u;
       b.push_back(static_cast<char16_t>(0xD800 + (v >> 10)));
@@ -321,16 +329,10 @@ std::string porter_stem(std::string_view word) {
       b.push_back(static_cast<char16_t>(c));
     }
   }
-  if (b.empty()) return std::string(word);
-  Stemmer stemmer(b);
-  const auto n = static_cast<std::size_t>(stemmer.stem());
-  std::string out;
-  out.reserve(n);
-  if (ascii) {
-    for (std::size_t i = 0; i < n; ++i) out.push_back(static_cast<char>(b[i]));
-    return out;
-  }
+  const auto n = static_cast<std::size_t>(Stemmer<char16_t>(b.data(), static_cast<int>(b.size())).stem());
   // The stemmer only removes or writes ASCII letters, so surrogate pairs stay whole.
+  std::string out;
+  out.reserve(word.size());
   for (std::size_t i = 0; i < n; ++i) {
     const char16_t u = b[i];
     if (u >= 0xD800 && u < 0xDC00 && i + 1 < n) {
