@@ -32,7 +32,8 @@ Run parse_trec_run(std::string_view text, const std::string& source) {
   std::map<std::string, std::unordered_map<std::string, std::int64_t>, std::less<>> seen;
   for_each_line(text, [&](std::string_view line, std::int64_t line_no) {
     if (is_blank(line)) return;
-    const std::size_t first = line.find_first_not_of(" \t");
+    // A comment: '#' after any leading whitespace (trec_eval's isspace()).
+    const std::size_t first = line.find_first_not_of(" \t\r\v\f");
     if (line[first] == '#') return;
     const Where where{.file = source, .line = line_no};
     const auto fields = split_whitespace(line);

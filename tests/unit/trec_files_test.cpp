@@ -72,6 +72,8 @@ TEST(TrecRun, ParsesLikeTrecEval) {
   EXPECT_DOUBLE_EQ(r.by_query.at("q2")[0].score, -3.0);
   EXPECT_EQ(r.tag, "other");
   EXPECT_EQ(r.n_retrieved(), 3u);
+  // A '#' after any leading whitespace starts a comment, as in trec_eval.
+  EXPECT_EQ(parse_trec_run("\v\t#q1 Q0 d1 1 1 x\nq2 Q0 d1 1 1 x\n", "r").by_query.size(), 1u);
 }
 
 TEST(TrecRun, ErrorsNameFileAndLine) {
