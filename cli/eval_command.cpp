@@ -76,9 +76,9 @@ int evaluate_run_file(const EvalFlags& f) {
   return 0;
 }
 
-// The retriever a BEIR evaluation uses. The model-backed retrievers (dense, hybrid) are
-// chosen here once `--model` exists: they set options.embedder to an adapter over the
-// runtime's encoder and options.retriever to kDense, or kHybrid with --hybrid.
+// The retriever a BEIR evaluation uses. Dense and hybrid retrieval (eval::Retriever::kDense,
+// kHybrid) also need options.embedder: a TextEmbedder over the model's encoder, owned by
+// evaluate_beir_dataset for the length of the evaluation.
 eval::Retriever choose_retriever(const EvalFlags& f) {
   if (f.bm25) return eval::Retriever::kBm25;
   throw usage_error("molt eval --beir needs a retriever: --bm25");
