@@ -50,6 +50,8 @@ void ProgressBar::update(const Progress& p) {
     stage_ = std::string(p.stage);
     unit_ = std::string(p.unit);
     start_ = std::chrono::steady_clock::now();
+    // Work done before the first report is not part of the measured rate.
+    first_done_ = p.done;
   }
   last_done_ = p.done;
   last_total_ = p.total;
@@ -63,7 +65,8 @@ void ProgressBar::update(const Progress& p) {
 void ProgressBar::draw(const Progress& p, bool final_line) {
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  const double rate = secs > 0 ? static_cast<double>(p.done) / secs : 0.0;
+  const double rate =
+      secs > 0 && p.done > first_done_ ? static_cast<double>(p.done - first_done_) / secs : 0.0;
   const bool bytes = p.unit == "bytes";
   std::string line = "\r" + std::string(p.stage) + "  ";
   line += bytes ? format_bytes(static_cast<double>(p.done)) : std::to_string(p.done);
@@ -91,11 +94,12 @@ void ProgressBar::draw(const Progress& p, bool final_line) {
   line += "\033[K";
   std::fputs(line.c_str(), stderr);
   drawn_ = true;
+  drawn_final_ = final_line || (p.total != 0 && p.done >= p.total);
 }
 
 void ProgressBar::finish() {
   if (!enabled_ || !drawn_) return;
-  draw(Progress{stage_, last_done_, last_total_, unit_}, true);
+  if (!drawn_final_) draw(Progress{stage_, last_done_, last_total_, unit_}, true);
   std::fputs("\n", stderr);
   std::fflush(stderr);
   drawn_ = false;

@@ -29,6 +29,8 @@ class ProgressBar {
 
   bool enabled_;
   bool drawn_ = false;
+  bool drawn_final_ = false;     // the last line drawn already shows the end of the stage
+  std::uint64_t first_done_ = 0;  // `done` at the stage's first report
   std::string stage_;
   std::string unit_;
   std::uint64_t last_done_ = 0;
