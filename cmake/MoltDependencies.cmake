@@ -20,3 +20,5 @@ if(MOLT_BUILD_BENCH)
 endif()
 # OpenBLAS for single-precision matrix products (molt/compute/blas.h).
 pkg_check_modules(OPENBLAS REQUIRED IMPORTED_TARGET openblas)
+# libzip for NumPy .npz archives (molt/formats/npz.h).
+pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)

@@ -8,7 +8,7 @@ packages=(
   # libraries molt links
   nlohmann-json3-dev libcli11-dev libutf8proc-dev libxxhash-dev libssl-dev
   libopenblas-dev libdnnl-dev libfaiss-dev libsqlite3-dev libstemmer-dev
-  libcpp-httplib-dev libcurl4-openssl-dev
+  libcpp-httplib-dev libcurl4-openssl-dev libzip-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-numpy python3-torch
