@@ -15,5 +15,6 @@ Runner add_version(CLI::App& cmd);
 Runner add_pull(CLI::App& cmd);
 Runner add_models(CLI::App& cmd);
 Runner add_eval(CLI::App& cmd);
+Runner add_inspect(CLI::App& cmd);
 
 }  // namespace molt::cli

@@ -25,6 +25,7 @@ constexpr CommandEntry kCommands[] = {
     {"models", "List the models available locally, or show where a --model argument resolves", molt::cli::add_models},
     {"eval", "Evaluate retrieval (BM25 on BEIR, or a TREC run) with trec_eval's measures",
      molt::cli::add_eval},
+    {"inspect", "Describe a .safetensors, .gguf, .npy or .npz file as JSON", molt::cli::add_inspect},
 };
 
 }  // namespace
