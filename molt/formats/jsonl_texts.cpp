@@ -13,6 +13,9 @@ std::optional<TextRecord> parse_text_record(std::string_view line, std::int64_t 
     obj = nlohmann::json::parse(line);
   } catch (const nlohmann::json::parse_error& e) {
     throw input_error("malformed JSON at byte " + std::to_string(e.byte), where);
+  } catch (const nlohmann::json::exception&) {
+    // A number too large for a double (1e999) is out_of_range, not a parse_error.
+    throw input_error("malformed JSON: a number is out of range", where);
   }
   if (!obj.is_object()) throw input_error("expected a JSON object", where);
   TextRecord rec;

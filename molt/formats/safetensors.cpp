@@ -65,6 +65,10 @@ json parse_header_json(std::string_view text, std::uint64_t header_offset, const
     const std::uint64_t at = header_offset + (e.byte > 0 ? e.byte - 1 : 0);
     throw input_error("safetensors header is not valid JSON: " + json_message(e),
                       {.file = source, .offset = at});
+  } catch (const json::exception& e) {
+    // Numbers beyond a double's range (1e999) are out_of_range errors, not parse errors.
+    throw input_error("safetensors header is not valid JSON: " + json_message(e),
+                      {.file = source, .offset = header_offset});
   }
 }
 

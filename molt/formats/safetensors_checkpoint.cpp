@@ -43,7 +43,7 @@ SafetensorsCheckpoint::SafetensorsCheckpoint(const fs::path& path) {
   json index;
   try {
     index = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     throw input_error(std::string("safetensors index is not valid JSON: ") + e.what(),
                       {.file = source_});
   }

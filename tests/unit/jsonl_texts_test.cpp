@@ -20,7 +20,8 @@ TEST(JsonlTexts, ReadsRecordsAndSkipsBlankLines) {
 }
 
 TEST(JsonlTexts, ErrorsNameFileAndLine) {
-  const char* bad[] = {"{\"text\":1}", "{\"id\":1}", "not json", "[1]", "{\"text\":\"a\",\"id\":1.5}"};
+  const char* bad[] = {"{\"text\":1}", "{\"id\":1}", "not json", "[1]", "{\"text\":\"a\",\"id\":1.5}",
+                       "{\"text\":\"a\",\"id\":1e999}"};
   for (const char* line : bad) {
     std::istringstream in(std::string("{\"text\":\"ok\"}\n") + line + "\n");
     try {

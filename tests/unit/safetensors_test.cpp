@@ -115,6 +115,7 @@ TEST_F(SafetensorsTest, RefusesBadHeaderLengths) {
 TEST_F(SafetensorsTest, RefusesHeadersThatAreNotTheRightJson) {
   expect_bad("[1,2]", "", {"does not start with '{'"});
   expect_bad("{\"a\":", "", {"not valid JSON", "offset"});
+  expect_bad(R"({"a":1e999})", "", {"not valid JSON", "number overflow"});
   expect_bad(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},)"
              R"("a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
              std::string(8, '\0'), {"key \"a\" twice", "tensor a"});
@@ -199,6 +200,8 @@ TEST_F(SafetensorsTest, ShardedCheckpointRefusesInconsistentIndexes) {
                {"appears in two shards", "tensor a"});
   expect_error([&] { SafetensorsCheckpoint c(index(R"([])")); }, {"weight_map"});
   expect_error([&] { SafetensorsCheckpoint c(write("broken.json", "{")); }, {"not valid JSON"});
+  expect_error([&] { SafetensorsCheckpoint c(write("huge.json", R"({"x":1e999})")); },
+               {"not valid JSON"});
   expect_error([&] { SafetensorsCheckpoint c(index(R"({"a":"missing.safetensors"})")); },
                {"missing.safetensors"}, molt::ErrorKind::kNotFound);
   const molt::test::TempDir empty;
