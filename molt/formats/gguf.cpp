@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <limits>
 #include <numeric>
-#include <set>
 #include <utility>
 
 #include "molt/base/error.h"
@@ -335,7 +334,7 @@ tensor::Tensor GgufFile::tensor(const GgufTensorInfo& info) const {
 tensor::Tensor GgufFile::tensor_f32(std::string_view name) const {
   const tensor::Tensor t = tensor(name);
   try {
-    return t.to_f32();
+    return t.as_f32();
   } catch (const Error& e) {
     throw e.with({.file = path(), .tensor = std::string(name)});
   }

@@ -73,7 +73,8 @@ class GgufFile {
   // A view; throws not_found_error naming the file and the tensor.
   tensor::Tensor tensor(std::string_view name) const;
   tensor::Tensor tensor(const GgufTensorInfo& info) const;
-  // An owning F32 copy (dequantized / widened); errors name the file and the tensor.
+  // The tensor as F32: a view of the map when stored as (aligned) F32, otherwise an owning
+  // converted copy (widened or dequantized). Errors name the file and the tensor.
   tensor::Tensor tensor_f32(std::string_view name) const;
 
  private:

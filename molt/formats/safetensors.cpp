@@ -267,4 +267,13 @@ tensor::Tensor SafetensorsFile::tensor(const SafetensorsTensorInfo& info) const 
   return tensor::Tensor::view_of(info.dtype, info.shape, data(info));
 }
 
+tensor::Tensor SafetensorsFile::tensor_f32(std::string_view name) const {
+  const tensor::Tensor t = tensor(name);
+  try {
+    return t.as_f32();
+  } catch (const Error& e) {
+    throw e.with({.file = path(), .tensor = std::string(name)});
+  }
+}
+
 }  // namespace molt::formats

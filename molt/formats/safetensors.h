@@ -66,6 +66,9 @@ class SafetensorsFile {
   // A view of the tensor; throws not_found_error naming the file and the tensor.
   tensor::Tensor tensor(std::string_view name) const;
   tensor::Tensor tensor(const SafetensorsTensorInfo& info) const;
+  // The tensor as F32: a view of the map when stored as aligned F32, otherwise an owning
+  // converted copy. Errors (a missing tensor, an integer dtype) name the file and tensor.
+  tensor::Tensor tensor_f32(std::string_view name) const;
 
  private:
   MappedFile map_;

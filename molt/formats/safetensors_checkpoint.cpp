@@ -119,4 +119,13 @@ tensor::Tensor SafetensorsCheckpoint::tensor(std::string_view name) const {
   return file.tensor(file.tensors()[it->second.second]);
 }
 
+tensor::Tensor SafetensorsCheckpoint::tensor_f32(std::string_view name) const {
+  const SafetensorsFile* file = file_of(name);
+  if (file == nullptr) {
+    throw not_found_error("no such tensor in the checkpoint",
+                          {.file = source_, .tensor = std::string(name)});
+  }
+  return file->tensor_f32(name);
+}
+
 }  // namespace molt::formats

@@ -41,6 +41,8 @@ class SafetensorsCheckpoint {
   const SafetensorsFile* file_of(std::string_view name) const;
   // A view into its shard; throws not_found_error naming the checkpoint and the tensor.
   tensor::Tensor tensor(std::string_view name) const;
+  // SafetensorsFile::tensor_f32 in the shard holding `name`.
+  tensor::Tensor tensor_f32(std::string_view name) const;
 
  private:
   void add_file(const std::filesystem::path& path);

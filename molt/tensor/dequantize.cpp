@@ -167,16 +167,23 @@ void q6_k(Block b, float* y) {
   const auto* sc = reinterpret_cast<const std::int8_t*>(b + 192);
   const float d = load_f16(b + 208);
   for (int half = 0; half < 2; ++half) {
-    for (int l = 0; l < 32; ++l) {
-      const int is = l / 16;
-      const int q1 = ((ql[l] & 0xF) | (((qh[l] >> 0) & 3) << 4)) - 32;
-      const int q2 = ((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32;
-      const int q3 = ((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32;
-      const int q4 = ((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32;
-      y[l] = d * static_cast<float>(sc[is]) * static_cast<float>(q1);
-      y[l + 32] = d * static_cast<float>(sc[is + 2]) * static_cast<float>(q2);
-      y[l + 64] = d * static_cast<float>(sc[is + 4]) * static_cast<float>(q3);
-      y[l + 96] = d * static_cast<float>(sc[is + 6]) * static_cast<float>(q4);
+    // Values l and l + 32k of this half share scale sc[l / 16 + 2k]; d * scale is formed
+    // first, as ggml's expression (d * sc[is]) * q does.
+    for (int group = 0; group < 2; ++group) {
+      const float s1 = d * static_cast<float>(sc[group]);
+      const float s2 = d * static_cast<float>(sc[group + 2]);
+      const float s3 = d * static_cast<float>(sc[group + 4]);
+      const float s4 = d * static_cast<float>(sc[group + 6]);
+      for (int l = group * 16; l < group * 16 + 16; ++l) {
+        const int q1 = ((ql[l] & 0xF) | (((qh[l] >> 0) & 3) << 4)) - 32;
+        const int q2 = ((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32;
+        const int q3 = ((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32;
+        const int q4 = ((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32;
+        y[l] = s1 * static_cast<float>(q1);
+        y[l + 32] = s2 * static_cast<float>(q2);
+        y[l + 64] = s3 * static_cast<float>(q3);
+        y[l + 96] = s4 * static_cast<float>(q4);
+      }
     }
     y += 128;
     ql += 64;

@@ -16,10 +16,16 @@ inline float f16_to_f32(std::uint16_t h) {
   const std::uint32_t mantissa = h & 0x3ffu;
   // Normal numbers: widen the mantissa and re-bias the exponent from 15 to 127.
   const std::uint32_t normal = (static_cast<std::uint32_t>(h & 0x7fffu) << 13) + (112u << 23);
-  const std::uint32_t special = 0x7f800000u | (mantissa << 13) | (mantissa != 0 ? 0x00400000u : 0u);
+  const std::uint32_t special =
+      0x7f800000u | (mantissa << 13) | (static_cast<std::uint32_t>(mantissa != 0) << 22);
   // Zero and subnormals are mantissa * 2^-24, which float32 holds exactly.
-  const std::uint32_t small = std::bit_cast<std::uint32_t>(static_cast<float>(mantissa) * 0x1p-24f);
-  const std::uint32_t magnitude = exponent == 0x1fu ? special : (exponent == 0 ? small : normal);
+  const std::uint32_t small =
+      std::bit_cast<std::uint32_t>(static_cast<float>(static_cast<std::int32_t>(mantissa)) * 0x1p-24f);
+  // Selection by masks rather than branches, so that loops vectorize.
+  const std::uint32_t is_special = 0u - static_cast<std::uint32_t>(exponent == 0x1fu);
+  const std::uint32_t is_small = 0u - static_cast<std::uint32_t>(exponent == 0);
+  const std::uint32_t magnitude =
+      (special & is_special) | (small & is_small) | (normal & ~(is_special | is_small));
   return std::bit_cast<float>(sign | magnitude);
 }
 
@@ -38,9 +44,12 @@ inline std::uint16_t f32_to_f16(float f) {
   const std::uint32_t small =
       std::bit_cast<std::uint32_t>(std::bit_cast<float>(a) + 0.5f) - 0x3f000000u;
   const std::uint32_t nan = 0x7e00u | ((a >> 13) & 0x3ffu);
-  std::uint32_t magnitude = a < 0x38800000u ? small : normal;
-  magnitude = a >= 0x477ff000u ? 0x7c00u : magnitude;
-  magnitude = a > 0x7f800000u ? nan : magnitude;
+  const std::uint32_t is_small = 0u - static_cast<std::uint32_t>(a < 0x38800000u);
+  const std::uint32_t is_inf = 0u - static_cast<std::uint32_t>(a >= 0x477ff000u && a <= 0x7f800000u);
+  const std::uint32_t is_nan = 0u - static_cast<std::uint32_t>(a > 0x7f800000u);
+  const std::uint32_t finite = (small & is_small) | (normal & ~is_small);
+  const std::uint32_t magnitude =
+      (nan & is_nan) | (0x7c00u & is_inf) | (finite & ~(is_inf | is_nan));
   return static_cast<std::uint16_t>(sign | magnitude);
 }
 

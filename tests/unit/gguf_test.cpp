@@ -142,8 +142,9 @@ TEST_F(GgufTest, PlacesTensorsAndReversesDimensions) {
   q8[1] = 0x40;  // d = 2
   q8[2 + 3] = 5;
   b.tensor("q", kQ8_0, {32, 1}, q8);
+  b.tensor("i", 26, {2}, le32(1) + le32(2));  // I32
   const GgufFile file(write(b.build()));
-  ASSERT_EQ(file.tensors().size(), 4u);
+  ASSERT_EQ(file.tensors().size(), 5u);
   const auto* w = file.find("w");
   ASSERT_NE(w, nullptr);
   EXPECT_EQ(w->shape, (molt::tensor::Shape{3, 2}));  // ne = [2, 3] → row-major [3, 2]
@@ -154,6 +155,15 @@ TEST_F(GgufTest, PlacesTensorsAndReversesDimensions) {
   EXPECT_EQ(file.tensor_f32("h").values<float>()[1], -2.0f);
   EXPECT_EQ(file.tensor_f32("q").values<float>()[3], 10.0f);
   EXPECT_EQ(file.tensor("q").shape(), (molt::tensor::Shape{1, 32}));
+  EXPECT_FALSE(file.tensor_f32("w").owns_data());  // aligned F32: served from the map
+  EXPECT_EQ(file.tensor("i").values<std::int32_t>()[1], 2);
+  try {
+    (void)file.tensor_f32("i");
+    FAIL();
+  } catch (const molt::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot convert I32"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("tensor i"), std::string::npos) << e.what();
+  }
   try {
     (void)file.tensor("missing");
     FAIL();

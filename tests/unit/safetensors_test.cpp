@@ -89,6 +89,9 @@ TEST_F(SafetensorsTest, LoadsTensorsAsViews) {
   EXPECT_EQ(file.tensor("b").to_f32().values<float>()[0], 1.0f);
   expect_error([&] { (void)file.tensor("c"); }, {"no such tensor", "tensor c", path},
                molt::ErrorKind::kNotFound);
+  EXPECT_EQ(file.tensor_f32("b").values<float>()[1], -2.0f);
+  const auto a_f32 = file.tensor_f32("a");
+  EXPECT_EQ(a_f32.values<float>()[0], 1.5f);
 }
 
 TEST_F(SafetensorsTest, AcceptsEmptyFilesZeroSizedTensorsAndPadding) {
@@ -99,6 +102,7 @@ TEST_F(SafetensorsTest, AcceptsEmptyFilesZeroSizedTensorsAndPadding) {
   EXPECT_EQ(file.tensors().size(), 2u);
   EXPECT_EQ(file.tensor("e").n_elements(), 0);
   EXPECT_EQ(file.tensor("x").values<std::uint8_t>()[2], 'c');
+  expect_error([&] { (void)file.tensor_f32("x"); }, {"cannot convert U8", "tensor x", "pad.safetensors"});
   const SafetensorsFile none(write("none.safetensors", safetensors_bytes("{}", "")));
   EXPECT_TRUE(none.tensors().empty());
 }
@@ -175,6 +179,8 @@ TEST_F(SafetensorsTest, ShardedCheckpointFollowsTheWeightMap) {
   EXPECT_EQ(from_folder.n_tensors(), 2u);
   EXPECT_EQ(from_folder.tensor_names(), (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(from_folder.tensor("b").as_f32().values<float>()[0], 2.0f);
+  EXPECT_EQ(from_folder.tensor_f32("a").values<float>()[0], 1.0f);
+  expect_error([&] { (void)from_folder.tensor_f32("c"); }, {"tensor c"}, molt::ErrorKind::kNotFound);
   EXPECT_NE(from_folder.file_of("b")->path().find("00002"), std::string::npos);
   expect_error([&] { (void)from_folder.tensor("c"); }, {"tensor c"}, molt::ErrorKind::kNotFound);
 
