@@ -28,6 +28,10 @@ struct Kernels {
   void (*gemm_nt)(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
                   std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
                   std::size_t ldc);
+  // The fewest rows m for which gemm_nt computes every row of c the same way, whatever m and
+  // the row's place: calls with fewer rows are padded up to it, so that a sequence's vector
+  // does not depend on the batch it is in (bit for bit). 1 when the kernel never changes.
+  std::size_t (*gemm_nt_uniform_rows)(std::size_t n, std::size_t k);
   // c[m, n] = alpha · a[m, k] · b[k, n] + beta · c (attention probabilities times values).
   void (*gemm_nn)(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
                   std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,

@@ -40,9 +40,19 @@ void linear(const Context& ctx, ConstMatrixView x, const Weight& w, const Weight
   const float* wdata = w.f32();
   const float* bdata = bias == nullptr ? nullptr : bias->f32();
   const auto run = [&](std::size_t r0, std::size_t r1, std::size_t c0, std::size_t c1) {
+    const std::size_t rows = r1 - r0, cols = c1 - c0;
     float* out = y.data + r0 * y.ld + c0;
-    kern.gemm_nt(r1 - r0, c1 - c0, k, 1.0f, x.data + r0 * x.ld, x.ld, wdata + c0 * k, k, 0.0f,
-                 out, y.ld);
+    const std::size_t uniform = kern.gemm_nt_uniform_rows(cols, k);
+    if (rows >= uniform) {
+      kern.gemm_nt(rows, cols, k, 1.0f, x.data + r0 * x.ld, x.ld, wdata + c0 * k, k, 0.0f, out, y.ld);
+    } else {
+      // Too few rows for the kernel's uniform path: pad with zero rows (a few rows at
+      // most for real model widths), so that these rows round as in any larger batch.
+      std::vector<float> padded_x(uniform * k, 0.0f), padded_y(uniform * cols);
+      for (std::size_t r = 0; r < rows; ++r) std::copy_n(x.row(r0 + r), k, padded_x.data() + r * k);
+      kern.gemm_nt(uniform, cols, k, 1.0f, padded_x.data(), k, wdata + c0 * k, k, 0.0f, padded_y.data(), cols);
+      for (std::size_t r = 0; r < rows; ++r) std::copy_n(padded_y.data() + r * cols, cols, out + r * y.ld);
+    }
     if (bdata != nullptr || act != Activation::kIdentity) {
       kern.bias_activation(act, out, y.ld, r1 - r0, c1 - c0, bdata == nullptr ? nullptr : bdata + c0);
     }

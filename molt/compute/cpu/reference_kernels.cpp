@@ -24,6 +24,8 @@ void gemm_nt_ref(std::size_t m, std::size_t n, std::size_t k, float alpha, const
   }
 }
 
+std::size_t uniform_rows_ref(std::size_t, std::size_t) { return 1; }
+
 void gemm_nn_ref(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
                  std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
                  std::size_t ldc) {
@@ -107,6 +109,7 @@ const Kernels& reference_kernels() {
   static constexpr Kernels kTable = {
       .name = "reference",
       .gemm_nt = gemm_nt_ref,
+      .gemm_nt_uniform_rows = uniform_rows_ref,
       .gemm_nn = gemm_nn_ref,
       .bias_activation = bias_activation_ref,
       .add_layer_norm = add_layer_norm_ref,
