@@ -49,6 +49,27 @@ struct SentenceTransformersConfig {
   bool normalizes() const;
 };
 
+// One entry of modules.json, validated: a known type, a path inside the model folder.
+struct ModuleEntry {
+  enum class Kind { kTransformer, kPooling, kDense, kNormalize };
+  Kind kind = Kind::kTransformer;
+  std::string type;  // as written: "sentence_transformers.models.Pooling"
+  std::string path;  // relative to the model folder; "" for the folder itself
+};
+
+// modules.json's entries, in order. Throws input_error naming the file and the entry for a
+// malformed entry, an unknown type, a path leaving the folder, or a module out of place
+// (not exactly one Transformer first, not exactly one Pooling before Dense/Normalize).
+std::vector<ModuleEntry> parse_modules(const JsonConfig& modules_json);
+
+// config_sentence_transformers.json's prompts and default_prompt_name. Throws input_error
+// for a prompt that is not a string, or a default that names no prompt.
+struct Prompts {
+  std::map<std::string, std::string> prompts;
+  std::optional<std::string> default_name;
+};
+Prompts parse_prompts(const JsonConfig& config);
+
 // Reads every file above from `folder`. Throws input_error naming the file and field for
 // malformed content, an unknown module type, a module out of place (two Transformers, a
 // Dense before the Pooling, no Pooling), a default_prompt_name that names no prompt.
