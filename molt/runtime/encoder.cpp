@@ -188,6 +188,8 @@ Encoder Encoder::load(const fs::path& path, const EncoderOptions& options) {
   return Encoder(std::move(impl));
 }
 
+double Encoder::flops(std::span<const std::uint32_t> n_tokens) const { return impl_->arch->flops(n_tokens); }
+
 Embeddings Encoder::embed_tokens(std::span<const std::vector<std::int32_t>> ids, const EmbedOptions& options) const {
   if (!options.prompt_name.empty() || options.prefix) {
     throw usage_error("a prompt cannot be applied to token ids: include its tokens in the ids");

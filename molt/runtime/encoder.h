@@ -84,6 +84,10 @@ class Encoder {
   Embeddings embed_tokens(std::span<const std::vector<std::int32_t>> ids,
                           const EmbedOptions& options = {}) const;
 
+  // Floating-point operations (2 per multiply-add) of the forward pass on sequences of
+  // these token counts, nothing for padding — for throughput figures (GFLOP/s).
+  double flops(std::span<const std::uint32_t> n_tokens) const;
+
   Encoder(const Encoder&) = default;
   Encoder& operator=(const Encoder&) = default;
   Encoder(Encoder&&) noexcept = default;
