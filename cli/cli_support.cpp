@@ -69,7 +69,7 @@ ModelLocation resolve_model_argument(const std::string& argument, bool progress_
   resolve.progress = bar.callback();
   const hub::ResolvedModel resolved = hub::resolve_model(argument, options, resolve);
   bar.finish();
-  return {resolved.path, resolved.is_gguf()};
+  return {resolved.path, resolved.is_gguf(), resolved.id};
 }
 
 }  // namespace molt::cli

@@ -46,6 +46,7 @@ hub::HubOptions hub_options_from_environment();
 struct ModelLocation {
   std::filesystem::path path;  // a model folder, or a .gguf file
   bool gguf = false;
+  std::string id;              // the Hub id when the argument was one (the model's name)
 };
 
 // The one place every command resolves --model M (CONTRACT.md "Naming a model"): a
