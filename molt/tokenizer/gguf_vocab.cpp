@@ -1,11 +1,11 @@
 #include "molt/tokenizer/gguf_vocab.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "molt/base/error.h"
 #include "molt/formats/gguf.h"
-#include "molt/tokenizer/unicode.h"
 
 namespace molt::tokenizer {
 namespace {
@@ -30,14 +30,10 @@ std::string from_phantom(const std::string& token) {
   return "##" + token;
 }
 
-bool has_upper_case(std::string_view token) {
-  for (std::size_t pos = 0; pos < token.size();) {
-    char32_t cp = 0;
-    pos += unicode::decode_utf8(token, pos, cp);
-    const unicode::Category c = unicode::category(cp);
-    if (c == unicode::Category::kLu || c == unicode::Category::kLt) return true;
-  }
-  return false;
+// A cased vocabulary has pieces such as "The"; an uncased one has no ASCII capital at all
+// (though it may have other Lu letters: bert-base-uncased has "ℝ").
+bool has_ascii_capital(std::string_view token) {
+  return std::any_of(token.begin(), token.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
 }  // namespace
@@ -78,7 +74,7 @@ TokenizerParts read_gguf_tokenizer(const formats::GgufFile& file, std::optional<
       case kUndefined:
       case kUnused: {
         std::string token = from_phantom(tokens[i]);
-        if (types[i] != kUnused && !(token.front() == '[' && token.back() == ']')) upper = upper || has_upper_case(token);
+        if (types[i] != kUnused && !(token.front() == '[' && token.back() == ']')) upper = upper || has_ascii_capital(token);
         parts.vocab.emplace_back(std::move(token), id);
         break;
       }

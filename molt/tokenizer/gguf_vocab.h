@@ -19,7 +19,7 @@ class GgufFile;
 
 namespace molt::tokenizer {
 
-// `lowercase`: unset = lower-case when no ordinary token holds an upper-case letter. Throws
+// `lowercase`: unset = lower-case when no ordinary token holds an ASCII capital letter. Throws
 // input_error naming the file and key for another tokenizer model, missing or inconsistent
 // tokenizer.ggml.* keys, ids out of range.
 TokenizerParts read_gguf_tokenizer(const formats::GgufFile& file, std::optional<bool> lowercase);

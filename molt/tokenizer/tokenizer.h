@@ -47,7 +47,7 @@ struct EncodeOptions {
 // How to read a GGUF vocabulary where the file is silent.
 struct GgufTokenizerOptions {
   // GGUF does not record do_lower_case. Unset: lower-case when no ordinary token of the
-  // vocabulary has an upper-case letter (an uncased vocabulary), as for every BERT GGUF.
+  // vocabulary has an ASCII capital letter (an uncased vocabulary: "the", never "The").
   std::optional<bool> lowercase;
 };
 
