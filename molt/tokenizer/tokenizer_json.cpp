@@ -301,7 +301,9 @@ std::vector<TemplateItem> read_template(const json& v, const std::string& field,
     if (!item.is_object() || item.size() != 1) {
       throw input_error("must be {\"SpecialToken\": …} or {\"Sequence\": …}", {.file = source, .field = item_field});
     }
-    const auto& [kind, body] = *item.items().begin();
+    // (Not a structured binding of *item.items().begin(): that proxy dies with the statement.)
+    const std::string kind = item.begin().key();
+    const json& body = item.begin().value();
     Fields f(body, item_field + "." + kind, source);
     TemplateItem t;
     t.type_id = static_cast<std::int32_t>(f.count("type_id", 0, kMaxId));
