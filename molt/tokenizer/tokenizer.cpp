@@ -285,10 +285,7 @@ Encoding Tokenizer::encode(std::string_view text, const EncodeOptions& options) 
     truncate_sequences(a, nullptr, trunc.max_length - added, trunc.strategy, trunc.direction);
   }
   t.parts.post_processor.apply(a, nullptr, options.add_special_tokens, e.ids, e.type_ids);
-  if (options.want_tokens) {
-    e.tokens.reserve(e.ids.size());
-    for (const std::int32_t id : e.ids) e.tokens.emplace_back(id_to_token(id));
-  }
+  if (options.want_tokens) fill_tokens(e);
   return e;
 }
 
@@ -313,11 +310,14 @@ Encoding Tokenizer::encode_pair(std::string_view text_a, std::string_view text_b
   }
   const std::span<const std::int32_t> b_span(b);
   t.parts.post_processor.apply(a, &b_span, options.add_special_tokens, e.ids, e.type_ids);
-  if (options.want_tokens) {
-    e.tokens.reserve(e.ids.size());
-    for (const std::int32_t id : e.ids) e.tokens.emplace_back(id_to_token(id));
-  }
+  if (options.want_tokens) fill_tokens(e);
   return e;
+}
+
+void Tokenizer::fill_tokens(Encoding& e) const {
+  e.tokens.clear();
+  e.tokens.reserve(e.ids.size());
+  for (const std::int32_t id : e.ids) e.tokens.emplace_back(id_to_token(id));
 }
 
 std::optional<std::size_t> Tokenizer::truncation_max_length() const {

@@ -90,6 +90,7 @@ class Tokenizer {  // immutable after load; encode() is thread-safe; copies shar
 
  private:
   explicit Tokenizer(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+  void fill_tokens(Encoding& e) const;
   std::shared_ptr<const Impl> impl_;
 };
 
