@@ -54,6 +54,10 @@ class AddedTokens {
     std::size_t plain = 0;
     std::size_t pos = 0;
     while (pos < text.size()) {
+      if (!first_byte_[static_cast<unsigned char>(text[pos])]) {  // the common case, inline
+        ++pos;
+        continue;
+      }
       const AddedToken* hit = match_at(text, pos, scope);
       if (hit == nullptr) {
         ++pos;

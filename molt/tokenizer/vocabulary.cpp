@@ -15,6 +15,14 @@ namespace {
 
 std::uint64_t hash_bytes(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
 
+// Tokens are a few bytes long: a plain loop beats a call to memcmp.
+inline bool same_bytes(const char* a, std::string_view b) {
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 std::uint64_t table_size_for(std::size_t n) {
   return std::max<std::uint64_t>(16, std::bit_ceil(static_cast<std::uint64_t>(n) * 2 + 1));
 }
@@ -51,12 +59,15 @@ Vocabulary::Vocabulary(const std::vector<std::pair<std::string, std::int32_t>>& 
   }
   offsets_[n] = static_cast<std::uint32_t>(pool_.size());
 
-  whole_.slots.assign(table_size_for(entries.size()), Slot{});
-  whole_.mask = whole_.slots.size() - 1;
   std::size_t n_continuations = 0;
   for (const auto& entry : entries) n_continuations += entry.first.starts_with(prefix_) ? 1 : 0;
-  continuation_.slots.assign(table_size_for(n_continuations), Slot{});
-  continuation_.mask = continuation_.slots.size() - 1;
+  for (auto [table, n_keys] : {std::pair{&whole_, entries.size()}, std::pair{&continuation_, n_continuations}}) {
+    table->slots.assign(table_size_for(n_keys), Slot{});
+    table->mask = table->slots.size() - 1;
+    const std::uint64_t bits = table->slots.size() * 8;
+    table->filter.assign(bits / 64, 0);
+    table->filter_mask = bits - 1;
+  }
 
   // Insert in entry order so that a later duplicate replaces an earlier one.
   for (const auto& [token, id] : entries) {
@@ -78,6 +89,8 @@ void Vocabulary::insert(Table& table, const std::string& pool, std::uint32_t off
   const std::string_view key(pool.data() + offset, length);
   const std::uint64_t h = hash_bytes(key);
   const auto tag = static_cast<std::uint32_t>(h >> 32);
+  const std::uint64_t bit = (h >> 20) & table.filter_mask;
+  table.filter[bit / 64] |= std::uint64_t{1} << (bit % 64);
   for (std::uint64_t i = h & table.mask;; i = (i + 1) & table.mask) {
     Slot& slot = table.slots[i];
     if (slot.id == kNone) {
@@ -95,12 +108,13 @@ void Vocabulary::insert(Table& table, const std::string& pool, std::uint32_t off
 std::int32_t Vocabulary::lookup(const Table& table, std::string_view key) const {
   if (table.slots.empty()) return kNone;
   const std::uint64_t h = hash_bytes(key);
+  const std::uint64_t bit = (h >> 20) & table.filter_mask;
+  if ((table.filter[bit / 64] & (std::uint64_t{1} << (bit % 64))) == 0) return kNone;
   const auto tag = static_cast<std::uint32_t>(h >> 32);
   for (std::uint64_t i = h & table.mask;; i = (i + 1) & table.mask) {
     const Slot& slot = table.slots[i];
     if (slot.id == kNone) return kNone;
-    if (slot.tag == tag && slot.length == key.size() &&
-        std::memcmp(pool_.data() + slot.offset, key.data(), key.size()) == 0) {
+    if (slot.tag == tag && slot.length == key.size() && same_bytes(pool_.data() + slot.offset, key)) {
       return slot.id;
     }
   }

@@ -3,9 +3,10 @@
 //
 // Design: every token lives once in one string pool; two open-addressing hash tables
 // (xxHash3 of the bytes, 16-byte slots holding a hash tag, the id and the key's place in the
-// pool) index it — one by the whole token, one by the token minus the continuation prefix
-// for tokens that start with it. A WordPiece probe is one hash of a few bytes and, nearly
-// always, one cache line; nothing is allocated after construction.
+// pool, behind a one-bit-per-hash filter) index it — one by the whole token, one by the token
+// minus the continuation prefix for tokens that start with it. A WordPiece probe is one hash
+// of a few bytes and one filter bit, plus one slot when the bit is set; nothing is allocated
+// after construction.
 #pragma once
 
 #include <cstddef>
@@ -50,6 +51,10 @@ class Vocabulary {
   struct Table {
     std::vector<Slot> slots;  // power-of-two size, at most half full
     std::uint64_t mask = 0;
+    // One bit per hash (16 bits per key, small enough to stay in L2): most WordPiece probes
+    // miss, and a clear bit answers them without touching the slots.
+    std::vector<std::uint64_t> filter;
+    std::uint64_t filter_mask = 0;  // in bits
   };
 
   static void insert(Table& table, const std::string& pool, std::uint32_t offset,
