@@ -218,9 +218,15 @@ class TextEncoder {
   Scratch s_;
 };
 
-TruncationParams truncation_for(const TokenizerParts& parts, std::size_t max_length) {
+// The file's truncation with the caller's max length, which must leave room for the `added`
+// special tokens.
+TruncationParams truncation_for(const TokenizerParts& parts, std::size_t max_length, std::size_t added) {
   TruncationParams params = parts.truncation.value_or(TruncationParams{});
   if (max_length > 0) params.max_length = max_length;
+  if (params.max_length > 0 && params.max_length < added) {
+    throw usage_error("max length " + std::to_string(params.max_length) + " leaves no room beside the " +
+                      std::to_string(added) + " special tokens");
+  }
   return params;
 }
 
@@ -266,11 +272,7 @@ Tokenizer Tokenizer::from_gguf(const formats::GgufFile& file, const GgufTokenize
 Encoding Tokenizer::encode(std::string_view text, const EncodeOptions& options) const {
   const Impl& t = *impl_;
   const std::size_t added = options.add_special_tokens ? t.parts.post_processor.added(false) : 0;
-  const TruncationParams trunc = truncation_for(t.parts, options.max_length);
-  if (trunc.max_length > 0 && trunc.max_length < added) {
-    throw usage_error("max length " + std::to_string(trunc.max_length) + " leaves no room beside the " +
-                      std::to_string(added) + " special tokens");
-  }
+  const TruncationParams trunc = truncation_for(t.parts, options.max_length, added);
   std::size_t limit = std::numeric_limits<std::size_t>::max();
   if (!options.count_untruncated && trunc.max_length > 0 && trunc.direction == TruncationDirection::kRight) {
     limit = trunc.max_length - added + 1;  // one past the budget: enough to know it overflows
@@ -292,11 +294,7 @@ Encoding Tokenizer::encode(std::string_view text, const EncodeOptions& options) 
 Encoding Tokenizer::encode_pair(std::string_view text_a, std::string_view text_b, const EncodeOptions& options) const {
   const Impl& t = *impl_;
   const std::size_t added = options.add_special_tokens ? t.parts.post_processor.added(true) : 0;
-  const TruncationParams trunc = truncation_for(t.parts, options.max_length);
-  if (trunc.max_length > 0 && trunc.max_length < added) {
-    throw usage_error("max length " + std::to_string(trunc.max_length) + " leaves no room beside the " +
-                      std::to_string(added) + " special tokens of a pair");
-  }
+  const TruncationParams trunc = truncation_for(t.parts, options.max_length, added);
   const std::size_t unlimited = std::numeric_limits<std::size_t>::max();
   std::vector<std::int32_t> a;
   std::vector<std::int32_t> b;

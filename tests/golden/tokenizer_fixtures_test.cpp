@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "molt/tokenizer/tokenizer.h"
+#include "tests/support/jsonl_file.h"
 #include "tests/support/test_env.h"
 
 namespace molt::test {
@@ -25,14 +26,8 @@ using tokenizer::EncodeOptions;
 using tokenizer::Tokenizer;
 
 std::vector<json> read_jsonl(const fs::path& file) {
-  std::ifstream in(file);
-  EXPECT_TRUE(in) << file;
-  std::vector<json> lines;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty()) lines.push_back(json::parse(line));
-  }
-  return lines;
+  EXPECT_TRUE(fs::exists(file)) << file;
+  return read_jsonl_file(file);
 }
 
 json read_json(const fs::path& file) {

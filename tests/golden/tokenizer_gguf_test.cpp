@@ -20,6 +20,7 @@
 #include "molt/base/file_io.h"
 #include "molt/formats/gguf.h"
 #include "molt/tokenizer/tokenizer.h"
+#include "tests/support/jsonl_file.h"
 #include "tests/support/test_env.h"
 
 namespace molt::test {
@@ -31,13 +32,8 @@ using tokenizer::EncodeOptions;
 using tokenizer::Tokenizer;
 
 std::vector<json> read_jsonl(const fs::path& file) {
-  std::ifstream in(file);
-  std::vector<json> lines;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty()) lines.push_back(json::parse(line));
-  }
-  return lines;
+  EXPECT_TRUE(fs::exists(file)) << file;
+  return read_jsonl_file(file);
 }
 
 struct Twin {
