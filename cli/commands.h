@@ -16,5 +16,6 @@ Runner add_pull(CLI::App& cmd);
 Runner add_models(CLI::App& cmd);
 Runner add_eval(CLI::App& cmd);
 Runner add_inspect(CLI::App& cmd);
+Runner add_tokenize(CLI::App& cmd);
 
 }  // namespace molt::cli

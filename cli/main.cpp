@@ -26,6 +26,7 @@ constexpr CommandEntry kCommands[] = {
     {"eval", "Evaluate retrieval (BM25 on BEIR, or a TREC run) with trec_eval's measures",
      molt::cli::add_eval},
     {"inspect", "Describe a .safetensors, .gguf, .npy or .npz file as JSON", molt::cli::add_inspect},
+    {"tokenize", "Token ids of JSONL texts, as the model's tokenizer makes them", molt::cli::add_tokenize},
 };
 
 }  // namespace

@@ -10,11 +10,13 @@
 #include <string_view>
 
 #include "molt/eval/beir_dataset.h"
+#include "molt/tokenizer/python_text.h"
 
 namespace molt::eval {
 
-// Python's str.strip() with no argument, on UTF-8 text.
-std::string python_strip(std::string_view s);
+// Python's str.strip() with no argument, on UTF-8 text (sentence-transformers strips every
+// text the same way, so the tokenizer module owns it).
+using tokenizer::python_strip;
 
 std::string document_text(const BeirDocument& doc);
 std::string query_text(const BeirQuery& query);
