@@ -13,6 +13,7 @@
 #include "molt/pooling/sentence_head.h"
 #include "molt/runtime/batch_plan.h"
 #include "molt/runtime/workspace_pool.h"
+#include "molt/tokenizer/python_text.h"
 
 namespace molt::runtime {
 namespace fs = std::filesystem;
@@ -32,8 +33,17 @@ std::string relative_to(const fs::path& root, const fs::path& file) {
 
 }  // namespace
 
+// A call's prompt, ready to prepend: its text, and how many leading tokens it covers as
+// sentence-transformers counts them (len(tokenize(prompt)) - 1, [CLS] included), which
+// pooling leaves out when the model's Pooling says include_prompt: false.
+struct PreparedPrompt {
+  std::optional<std::string> text;
+  std::uint32_t length = 0;
+};
+
 struct Encoder::Impl {
   ModelInfo info;
+  std::optional<tokenizer::Tokenizer> tokenizer;
   model::SentenceTransformersConfig st;  // keeps the Dense modules' files mapped
   std::unique_ptr<model::WeightSource> weights;
   std::unique_ptr<arch::Architecture> arch;  // views `weights`: declared after it
@@ -44,6 +54,9 @@ struct Encoder::Impl {
   mutable WorkspacePool workspaces;
 
   void check_dim(const EmbedOptions& options) const;
+  PreparedPrompt prompt_for(const EmbedOptions& options) const;
+  tokenizer::Encoding tokenize(std::string_view text, const std::optional<std::string>& prompt,
+                               bool want_tokens) const;
   Embeddings encode(std::span<const Sequence> seqs, const EmbedOptions& options) const;
 };
 
@@ -52,6 +65,43 @@ void Encoder::Impl::check_dim(const EmbedOptions& options) const {
     throw usage_error("dimension " + std::to_string(options.dim) + " is larger than the model's " +
                       std::to_string(info.dim));
   }
+}
+
+PreparedPrompt Encoder::Impl::prompt_for(const EmbedOptions& options) const {
+  PreparedPrompt p;
+  if (options.prefix) {
+    if (!options.prompt_name.empty()) throw usage_error("a prompt name and a prefix exclude each other");
+    p.text = *options.prefix;
+  } else if (!options.prompt_name.empty()) {
+    const auto it = info.prompts.find(options.prompt_name);
+    if (it == info.prompts.end()) {
+      std::string known;
+      for (const auto& [name, text] : info.prompts) known += (known.empty() ? "" : ", ") + name;
+      throw usage_error("the model has no prompt '" + options.prompt_name + "'" +
+                        (known.empty() ? std::string(" (it defines none)") : " (it has: " + known + ")"));
+    }
+    p.text = it->second;
+  } else if (info.default_prompt_name) {
+    p.text = info.prompts.at(*info.default_prompt_name);
+  }
+  if (p.text) {
+    // sentence-transformers tokenizes the prompt alone, with the same preparation.
+    const std::size_t n = tokenize("", p.text, false).ids.size();
+    p.length = n == 0 ? 0 : static_cast<std::uint32_t>(n - 1);
+  }
+  return p;
+}
+
+tokenizer::Encoding Encoder::Impl::tokenize(std::string_view text, const std::optional<std::string>& prompt,
+                                            bool want_tokens) const {
+  std::string prepared = prompt ? *prompt + std::string(text) : std::string(text);
+  prepared = tokenizer::python_strip(prepared);
+  if (info.do_lower_case) prepared = tokenizer::python_lower(prepared);
+  tokenizer::EncodeOptions eo;
+  eo.max_length = info.max_seq_length;
+  eo.want_tokens = want_tokens;
+  eo.count_untruncated = want_tokens;
+  return tokenizer->encode(prepared, eo);
 }
 
 Embeddings Encoder::Impl::encode(std::span<const Sequence> seqs, const EmbedOptions& options) const {
@@ -106,6 +156,8 @@ Encoder::~Encoder() = default;
 
 const ModelInfo& Encoder::info() const { return impl_->info; }
 
+const tokenizer::Tokenizer& Encoder::tokenizer() const { return *impl_->tokenizer; }
+
 Encoder Encoder::load(const fs::path& path, const EncoderOptions& options) {
   if (options.precision != Precision::kF32) {
     throw usage_error(std::string("precision ") + precision_name(options.precision) +
@@ -129,6 +181,7 @@ Encoder Encoder::load(const fs::path& path, const EncoderOptions& options) {
   }
   const model::JsonConfig config = model::JsonConfig::read(config_path);
   const arch::ArchitectureEntry& entry = arch::find_architecture(config);
+  impl->tokenizer = tokenizer::Tokenizer::load(folder);
   impl->weights = model::open_weights(folder);
   impl->arch = entry.load(config, *impl->weights);
   const arch::Architecture& a = *impl->arch;
@@ -156,6 +209,10 @@ Encoder Encoder::load(const fs::path& path, const EncoderOptions& options) {
     max_len = limit;
   }
   if (a.max_positions()) max_len = std::min<std::int64_t>(*max_len, static_cast<std::int64_t>(*a.max_positions()));
+  if (static_cast<std::size_t>(*max_len) < impl->tokenizer->n_special_tokens()) {
+    throw input_error("max_seq_length " + std::to_string(*max_len) + " leaves no room beside the special tokens",
+                      {.file = path.string(), .field = "max_seq_length"});
+  }
 
   ModelInfo& info = impl->info;
   info.path = path;
@@ -212,5 +269,46 @@ Embeddings Encoder::embed_tokens(std::span<const std::vector<std::int32_t>> ids,
   }
   return impl_->encode(seqs, options);
 }
+
+tokenizer::Encoding Encoder::tokenize(std::string_view text, const EmbedOptions& options) const {
+  return impl_->tokenize(text, impl_->prompt_for(options).text, /*want_tokens=*/true);
+}
+
+Embeddings Encoder::embed(std::span<const std::string> texts, const EmbedOptions& options) const {
+  impl_->check_dim(options);
+  const PreparedPrompt prompt = impl_->prompt_for(options);
+  const ModelInfo& info = impl_->info;
+  // Tokenization is independent per text: spread over the pool, a slice of texts per task.
+  std::vector<tokenizer::Encoding> encodings(texts.size());
+  constexpr std::size_t kPerTask = 16;
+  const std::size_t n_tasks = (texts.size() + kPerTask - 1) / kPerTask;
+  std::vector<std::optional<Error>> failures(n_tasks);
+  impl_->pool->parallel_for(n_tasks, [&](std::size_t task, int) {
+    try {
+      for (std::size_t i = task * kPerTask; i < std::min(texts.size(), (task + 1) * kPerTask); ++i) {
+        encodings[i] = impl_->tokenize(texts[i], prompt.text, false);
+      }
+    } catch (const Error& e) {
+      failures[task] = e;
+    }
+  });
+  for (const auto& f : failures) {
+    if (f) throw *f;
+  }
+  std::vector<Sequence> seqs(texts.size());
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    for (const std::int32_t id : encodings[i].ids) {
+      if (id < 0 || static_cast<std::size_t>(id) >= info.vocab_size) {
+        throw input_error("the tokenizer gives id " + std::to_string(id) + ", outside the model's vocabulary of " +
+                              std::to_string(info.vocab_size) + " (config.json vocab_size)",
+                          {.row = std::to_string(i)});
+      }
+    }
+    seqs[i].ids = encodings[i].ids;
+    seqs[i].prompt_length = prompt.length;
+  }
+  return impl_->encode(seqs, options);
+}
+
 
 }  // namespace molt::runtime

@@ -32,6 +32,7 @@
 #include "molt/base/progress.h"
 #include "molt/runtime/model_info.h"
 #include "molt/runtime/precision.h"
+#include "molt/tokenizer/tokenizer.h"
 
 namespace molt::runtime {
 
@@ -75,6 +76,20 @@ class Encoder {
 
   const ModelInfo& info() const;
   std::size_t dim() const { return info().dim; }
+  const tokenizer::Tokenizer& tokenizer() const;
+
+  // Embeds `texts`: f32 [texts.size(), dim], row i for texts[i], after the model's own text
+  // preparation (tokenize()). Throws usage_error for an unknown prompt name, a prompt and a
+  // prefix together, or a dim larger than the model's; input_error when the tokenizer gives
+  // an id outside the model's vocabulary (naming the text's index as the row).
+  Embeddings embed(std::span<const std::string> texts, const EmbedOptions& options = {}) const;
+
+  // The model's own text preparation, as sentence-transformers does it: the prompt (by name,
+  // a literal prefix, or the model's default prompt) prepended, Python's str.strip(), Python's
+  // str.lower() when sentence_bert_config.json says do_lower_case (the prompt included), then
+  // the tokenizer with [CLS] … [SEP], truncated at max_seq_length. ids are what embed()
+  // feeds the model; tokens are filled. Same usage errors as embed().
+  tokenizer::Encoding tokenize(std::string_view text, const EmbedOptions& options = {}) const;
 
   // Pre-tokenized input: each entry is the complete id sequence the model sees (special
   // tokens included, as from tokenize()). No prompt applies (a prompt in `options` is a

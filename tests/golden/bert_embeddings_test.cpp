@@ -1,7 +1,8 @@
 // Golden: the encoder against every BERT expected*.jsonl of ../shared/fixtures (computed by
 // sentence-transformers 2.7 / transformers 4.40, REFERENCE.md), within cosine >= 0.99999 and
-// max |Δ| <= 1e-5 on every line. These tests feed the reference token ids, so they check the
-// forward pass, pooling, normalization and Matryoshka independently of the tokenizer.
+// max |Δ| <= 1e-5 on every line — from the reference token ids (the forward pass, pooling,
+// normalization and Matryoshka on their own), and from the texts with the file's prompt
+// (the model's own text preparation: prompt, strip, lower-casing, truncation, ids exact).
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -30,8 +31,8 @@ class BertGolden : public ::testing::TestWithParam<FixtureModel> {
     }
   }
 
-  // Every line of every expected file, embedded from its reference ids.
-  void check_all(const EncoderOptions& options) {
+  // Every line of every expected file, embedded from its reference ids, or from its text.
+  void check_all(const EncoderOptions& options, bool from_text = false) {
     const FixtureModel& m = GetParam();
     const Encoder encoder = Encoder::load(m.model_dir, options);
     const auto files = molt::test::read_expected_files(m);
@@ -39,10 +40,20 @@ class BertGolden : public ::testing::TestWithParam<FixtureModel> {
     for (const auto& file : files) {
       SCOPED_TRACE(file.path.string());
       std::vector<std::vector<std::int32_t>> ids;
-      for (const auto& line : file.lines) ids.push_back(line.ids);
+      std::vector<std::string> texts;
+      for (const auto& line : file.lines) {
+        ids.push_back(line.ids);
+        texts.push_back(line.text);
+      }
       EmbedOptions eo;
       eo.dim = file.dim;
-      const auto out = encoder.embed_tokens(ids, eo);
+      if (from_text) eo.prompt_name = file.prompt_name;
+      const auto out = from_text ? encoder.embed(texts, eo) : encoder.embed_tokens(ids, eo);
+      if (from_text) {
+        for (std::size_t i = 0; i < texts.size(); ++i) {
+          EXPECT_EQ(encoder.tokenize(texts[i], eo).ids, ids[i]) << "line " << i;
+        }
+      }
       ASSERT_EQ(out.n, file.lines.size());
       double worst_cosine = 1.0, worst_abs = 0.0;
       for (std::size_t i = 0; i < out.n; ++i) {
@@ -63,12 +74,8 @@ class BertGolden : public ::testing::TestWithParam<FixtureModel> {
 
 TEST_P(BertGolden, MatchesReferenceFromTokenIds) { check_all({}); }
 
-TEST_P(BertGolden, ReferenceKernelsMatchReferenceToo) {
-  if (GetParam().generated) GTEST_SKIP() << "the scalar kernels are too slow for full-size models";
-  EncoderOptions options;
-  options.reference_kernels = true;
-  check_all(options);
-}
+TEST_P(BertGolden, MatchesReferenceFromTexts) { check_all({}, /*from_text=*/true); }
+
 
 TEST_P(BertGolden, InfoStatesTheModelsFacts) {
   const FixtureModel& m = GetParam();
@@ -96,5 +103,25 @@ std::string model_name(const ::testing::TestParamInfo<FixtureModel>& info) {
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, BertGolden, ::testing::ValuesIn(molt::test::bert_fixture_models()),
                          model_name);
+
+// The scalar reference kernels (the oracle of every fast kernel) on the tiny models: too slow
+// for the full-size ones.
+class BertGoldenReferenceKernels : public BertGolden {};
+
+TEST_P(BertGoldenReferenceKernels, MatchesReferenceFromTokenIds) {
+  EncoderOptions options;
+  options.reference_kernels = true;
+  check_all(options);
+}
+
+std::vector<FixtureModel> tiny_models() {
+  std::vector<FixtureModel> out;
+  for (const auto& m : molt::test::bert_fixture_models()) {
+    if (!m.generated) out.push_back(m);
+  }
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, BertGoldenReferenceKernels, ::testing::ValuesIn(tiny_models()), model_name);
 
 }  // namespace

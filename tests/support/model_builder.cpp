@@ -88,9 +88,14 @@ fs::path write_tiny_bert(const fs::path& dir, const TinyBertSpec& spec) {
                                    {"type_vocab_size", spec.types},
                                    {"layer_norm_eps", 1e-12},
                                    {"position_embedding_type", "absolute"}});
-  if (spec.tokenizer_model_max_length) {
-    write_json(dir / "tokenizer_config.json", {{"model_max_length", *spec.tokenizer_model_max_length}});
-  }
+  // A WordPiece vocabulary of `vocab` entries: the specials at BERT's usual places among the
+  // first ids, then words.
+  std::string vocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n";
+  for (int i = 5; i < spec.vocab; ++i) vocab += (i % 2 == 0 ? "w" : "##w") + std::to_string(i) + "\n";
+  write_bytes(dir / "vocab.txt", vocab);
+  nlohmann::json tokenizer_config = {{"do_lower_case", true}, {"tokenizer_class", "BertTokenizer"}};
+  if (spec.tokenizer_model_max_length) tokenizer_config["model_max_length"] = *spec.tokenizer_model_max_length;
+  write_json(dir / "tokenizer_config.json", tokenizer_config);
   if (!spec.modules_json) return dir;
 
   nlohmann::json modules = nlohmann::json::array();

@@ -35,7 +35,9 @@ struct TinyBertSpec {
   std::optional<int> max_seq_length; // sentence_bert_config.json
   bool do_lower_case = false;
   std::string st_config_json;        // config_sentence_transformers.json; empty: none
-  std::optional<int> tokenizer_model_max_length;  // tokenizer_config.json
+  // vocab.txt ([PAD] [UNK] [CLS] [SEP] [MASK], then words "w6", "##w5", ...) and
+  // tokenizer_config.json, with this model_max_length when set.
+  std::optional<int> tokenizer_model_max_length;
   // Tensors to leave out or to give another shape (by name, prefix included).
   std::vector<std::string> omit_tensors;
   std::map<std::string, std::vector<std::int64_t>> reshape_tensors;

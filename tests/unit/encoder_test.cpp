@@ -216,6 +216,62 @@ TEST(Encoder, ProgressReportsEveryBatch) {
   EXPECT_EQ(done, (std::vector<std::uint64_t>{0, 1, 2, 3}));
 }
 
+TEST(EncoderText, PromptsArePrependedBeforeStripping) {
+  molt::test::TempDir dir;
+  TinyBertSpec spec;
+  spec.st_config_json = R"({"prompts": {"q": "w6 ", "none": ""}, "default_prompt_name": "q"})";
+  const Encoder encoder = Encoder::load(molt::test::write_tiny_bert(dir.path(), spec));
+  const auto plain = [&](const std::string& t) {
+    EmbedOptions o;
+    o.prefix = "";
+    return encoder.tokenize(t, o).ids;
+  };
+  // The default prompt applies when none is named; "w6 " + "  w8 " is stripped as one text.
+  EXPECT_EQ(encoder.tokenize("  w8 ").ids, plain("w6   w8"));
+  EmbedOptions named;
+  named.prompt_name = "none";
+  EXPECT_EQ(encoder.tokenize("w8", named).ids, (std::vector<std::int32_t>{2, 8, 3}));
+  EmbedOptions prefix;
+  prefix.prefix = "w10 ";
+  EXPECT_EQ(encoder.tokenize("w8", prefix).ids, (std::vector<std::int32_t>{2, 10, 8, 3}));
+  // Text and token paths meet: embedding a text is embedding its ids.
+  const std::vector<std::string> texts = {"w8 w10", ""};
+  const auto from_text = encoder.embed(texts, prefix);
+  const std::vector<std::vector<std::int32_t>> ids = {encoder.tokenize(texts[0], prefix).ids,
+                                                      encoder.tokenize(texts[1], prefix).ids};
+  EXPECT_EQ(from_text.values, encoder.embed_tokens(ids).values);
+  EXPECT_EQ(from_text.n_tokens, (std::vector<std::uint32_t>{5, 3}));
+  EmbedOptions unknown;
+  unknown.prompt_name = "passage";
+  EXPECT_EQ(error_of([&] { (void)encoder.embed(texts, unknown); }).kind(), molt::ErrorKind::kUsage);
+  EmbedOptions both = named;
+  both.prefix = "x";
+  EXPECT_EQ(error_of([&] { (void)encoder.tokenize("x", both); }).kind(), molt::ErrorKind::kUsage);
+}
+
+TEST(EncoderText, IncludePromptFalseLeavesThePromptOutOfThePool) {
+  // Mean pooling without the prompt, where the prompt covers all but [SEP], is the [SEP]
+  // token's state: what last-token pooling of the same model gives.
+  molt::test::TempDir dir;
+  TinyBertSpec mean;
+  mean.pooling_json = R"({"word_embedding_dimension": 8, "include_prompt": false})";
+  TinyBertSpec last;
+  last.pooling_json = R"({"word_embedding_dimension": 8, "pooling_mode": "lasttoken"})";
+  const Encoder a = Encoder::load(molt::test::write_tiny_bert(dir / "mean", mean));
+  const Encoder b = Encoder::load(molt::test::write_tiny_bert(dir / "last", last));
+  EmbedOptions prompt;
+  prompt.prefix = "w6 w8";
+  const std::vector<std::string> empty = {""};
+  const auto got = a.embed(empty, prompt);
+  const auto want = b.embed(empty, prompt);
+  for (std::size_t j = 0; j < 8; ++j) EXPECT_NEAR(got.values[j], want.values[j], 1e-6);
+  // With the prompt included the mean is over all four tokens: something else.
+  TinyBertSpec included = mean;
+  included.pooling_json = R"({"word_embedding_dimension": 8})";
+  const auto other = Encoder::load(molt::test::write_tiny_bert(dir / "incl", included)).embed(empty, prompt);
+  EXPECT_GT(std::fabs(other.values[0] - got.values[0]) + std::fabs(other.values[1] - got.values[1]), 1e-3);
+}
+
 // Each broken model folder is refused at load with an error naming what and where.
 TEST(EncoderLoad, BrokenInputsAreNamed) {
   molt::test::TempDir dir;
