@@ -115,6 +115,7 @@ void attention(const Context& ctx, const AttentionArgs& a, tensor::Workspace& ws
   }
   if (max_len == 0) return;
   const auto workers = static_cast<std::size_t>(ctx.n_workers());
+  const tensor::Workspace::Scope scope(ws);
   const std::span<float> scratch = ws.floats(workers * max_len * max_len);
   const Kernels& kern = *ctx.kernels;
   const auto run = [&](std::size_t task, int worker) {

@@ -49,7 +49,7 @@ struct AttentionArgs {
   std::size_t head_dim = 0;
   float scale = 1.0f;
 };
-// Scores take max_len² floats per worker from `ws`.
+// Scores take max_len² floats per worker from `ws`, given back on return.
 void attention(const Context& ctx, const AttentionArgs& args, tensor::Workspace& ws);
 
 }  // namespace molt::compute

@@ -14,6 +14,7 @@ FeedForward FeedForward::load(const Parameters& params, const std::string& up, c
 void FeedForward::forward(const compute::Context& ctx, compute::ConstMatrixView x, tensor::Workspace& ws,
                           compute::MatrixView out) const {
   const std::size_t inner = up_.out_features();
+  const tensor::Workspace::Scope scratch(ws);
   const compute::MatrixView h(ws.floats(x.rows * inner).data(), x.rows, inner);  // f32 [n, inner]
   up_.forward(ctx, x, h, act_);
   down_.forward(ctx, h, out);

@@ -18,7 +18,8 @@ class FeedForward {
   static FeedForward load(const Parameters& params, const std::string& up, const std::string& down,
                           std::size_t hidden, std::size_t inner, compute::Activation act);
 
-  // out f32 [n, hidden] = down(act(up(x))); the inner activations come from `ws`.
+  // out f32 [n, hidden] = down(act(up(x))); the inner activations come from `ws` and are
+  // given back on return.
   void forward(const compute::Context& ctx, compute::ConstMatrixView x, tensor::Workspace& ws,
                compute::MatrixView out) const;
 

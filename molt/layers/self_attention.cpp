@@ -21,6 +21,7 @@ void SelfAttention::forward(const compute::Context& ctx, compute::ConstMatrixVie
                             std::span<const std::uint32_t> offsets, tensor::Workspace& ws,
                             compute::MatrixView out) const {
   const std::size_t n = x.rows, hidden = n_heads_ * head_dim_;
+  const tensor::Workspace::Scope scratch(ws);  // q, k, v and the context, for this call only
   // q, k and v side by side in one f32 [n, 3·hidden] matrix.
   const compute::MatrixView qkv(ws.floats(n * 3 * hidden).data(), n, 3 * hidden);
   query_.forward(ctx, x, qkv.col_block(0, hidden));

@@ -26,7 +26,8 @@ class SelfAttention {
   static SelfAttention load(const Parameters& params, const SelfAttentionNames& names,
                             std::size_t hidden, std::size_t n_heads);
 
-  // out f32 [n_tokens, hidden] = output(attention(q(x), k(x), v(x))). Scratch from `ws`.
+  // out f32 [n_tokens, hidden] = output(attention(q(x), k(x), v(x))). Scratch from `ws`,
+  // given back on return.
   void forward(const compute::Context& ctx, compute::ConstMatrixView x,
                std::span<const std::uint32_t> offsets, tensor::Workspace& ws,
                compute::MatrixView out) const;

@@ -51,6 +51,7 @@ void SentenceHead::apply(const compute::Context& ctx, compute::ConstMatrixView s
                          tensor::Workspace& ws, compute::MatrixView out) const {
   const std::size_t n = offsets.empty() ? 0 : offsets.size() - 1;
   MOLT_CHECK(out.rows == n && out.cols <= output_dim_ && out.cols > 0);
+  const tensor::Workspace::Scope scratch(ws);
   // Full-width vectors go through the stages in scratch, then into `out`.
   std::size_t width = pooler_.output_dim();
   compute::MatrixView cur(ws.floats(n * width).data(), n, width);

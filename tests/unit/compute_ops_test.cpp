@@ -127,11 +127,26 @@ TEST(Workspace, BuffersAreAlignedDisjointAndReusedAfterReset) {
   EXPECT_EQ(a[9], 1.0f);
   ws.reset();
   const std::size_t capacity = ws.capacity();
-  EXPECT_GE(capacity, 100010u);
+  EXPECT_GE(capacity, 100016u);
   ws.floats(10);
   ws.floats(100000);  // the whole pass now fits in the one block
   ws.reset();
   EXPECT_EQ(ws.capacity(), capacity);
+}
+
+TEST(Workspace, ScopesGiveBackWhatTheyTook) {
+  molt::tensor::Workspace ws;
+  const auto keep = ws.floats(100);
+  for (int layer = 0; layer < 10; ++layer) {
+    const molt::tensor::Workspace::Scope scope(ws);
+    auto t = ws.floats(5000);
+    t[0] = static_cast<float>(layer);
+    EXPECT_EQ(ws.live(), 112u + 5008u);
+  }
+  EXPECT_EQ(ws.live(), 112u);  // ten layers' temporaries took the room of one
+  EXPECT_EQ(ws.peak(), 112u + 5008u);
+  keep[99] = 3.0f;
+  EXPECT_EQ(keep[99], 3.0f);
 }
 
 TEST(BatchPlan, SortsByLengthAndRespectsBothLimits) {
