@@ -20,13 +20,10 @@ namespace molt::cli {
 namespace {
 
 struct EmbedFlags {
-  std::string model;
+  EncoderFlags encoder;
   std::string input;
   std::string prompt;
   std::optional<std::string> prefix;
-  std::size_t dim = 0;
-  std::string precision = "fp32";
-  std::size_t batch_size = 32;
   int threads = 0;
   std::string output;
   std::string format = "jsonl";
@@ -55,30 +52,23 @@ void write_jsonl(OutputSink& sink, std::span<const formats::TextRecord> records,
 }
 
 int run_embed(const EmbedFlags& f) {
-  const auto precision = runtime::parse_precision(f.precision);
-  if (!precision) throw usage_error("unknown --precision '" + f.precision + "' (fp32, bf16, int8)");
   if (f.format != "jsonl" && f.format != "npy") {
     throw usage_error("unknown --format '" + f.format + "' (jsonl, npy)");
   }
-  const ModelLocation location = resolve_model_argument(f.model, f.progress);
-  runtime::EncoderOptions eo;
-  eo.n_threads = f.threads;
-  eo.precision = *precision;
-  eo.name = location.id;
-  const runtime::Encoder encoder = runtime::Encoder::load(location.path, eo);
+  const runtime::Encoder encoder = load_encoder(f.encoder, f.threads, f.progress);
 
   runtime::EmbedOptions options;
   options.prompt_name = f.prompt;
   options.prefix = f.prefix;
-  options.dim = f.dim;
-  options.batch_size = f.batch_size;
+  options.dim = f.encoder.dim;
+  options.batch_size = f.encoder.batch_size;
   // Prompt and dimension are checked before any input is read.
   (void)encoder.tokenize("", options);
-  if (f.dim > encoder.dim()) {
-    throw usage_error("--dim " + std::to_string(f.dim) + " is larger than the model's dimension " +
+  if (options.dim > encoder.dim()) {
+    throw usage_error("--dim " + std::to_string(options.dim) + " is larger than the model's dimension " +
                       std::to_string(encoder.dim()));
   }
-  const std::size_t dim = f.dim == 0 ? encoder.dim() : f.dim;
+  const std::size_t dim = options.dim == 0 ? encoder.dim() : options.dim;
 
   const std::vector<formats::TextRecord> records = read_text_input(f.input);
   OutputSink sink(f.output);
@@ -115,7 +105,7 @@ Runner add_embed(CLI::App& cmd) {
       "one line {\"id\":..., \"embedding\":[...]} per input line out, in input order (or a "
       "float32 .npy matrix with --format npy). The model's own configuration decides "
       "tokenizer, truncation, pooling and normalization, as sentence-transformers would.");
-  cmd.add_option("--model", f->model, "Model folder, .gguf file, or Hugging Face id (MOLT_MODELS, HF cache)")
+  cmd.add_option("--model", f->encoder.model, "Model folder, .gguf file, or Hugging Face id (MOLT_MODELS, HF cache)")
       ->required();
   cmd.add_option("--input", f->input, "JSONL input file (default: stdin)");
   auto* prompt = cmd.add_option("--prompt", f->prompt,
@@ -123,15 +113,9 @@ Runner add_embed(CLI::App& cmd) {
   auto* prefix = cmd.add_option("--prefix", f->prefix, "Prepend this literal text to every input");
   prompt->excludes(prefix);
   prefix->excludes(prompt);
-  cmd.add_option("--dim", f->dim,
-                 "Matryoshka dimension: keep the first N values, re-normalized when the model "
-                 "normalizes")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
-  cmd.add_option("--precision", f->precision, "fp32 (bf16 and int8 are not available yet)")->capture_default_str();
-  cmd.add_option("--batch-size", f->batch_size, "Texts per forward pass, at most")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
+  add_encoder_flags(cmd, f->encoder);
+  cmd.add_option("--threads", f->threads, "Threads (0 = one per core; results do not depend on it)")
       ->capture_default_str();
-  cmd.add_option("--threads", f->threads, "Threads (0 = one per core)")->capture_default_str();
   cmd.add_option("--output", f->output, "Write here instead of stdout (atomically: complete or not at all)");
   cmd.add_option("--format", f->format, "jsonl, or npy (a float32 [n, dim] matrix, rows in input order)")
       ->capture_default_str();

@@ -40,15 +40,12 @@ struct EvalFlags {
   std::string output;
   bool progress = false;
   // Dense and hybrid retrieval.
-  std::string model;
+  EncoderFlags encoder;
   bool hybrid = false;
   std::string query_prompt;
   std::optional<std::string> query_prefix;
   std::string doc_prompt;
   std::optional<std::string> doc_prefix;
-  std::size_t dim = 0;
-  std::string precision = "fp32";
-  std::size_t batch_size = 32;
 };
 
 // The cutoffs asked for, plus 10, 100 and 1000, which every result carries.
@@ -92,10 +89,10 @@ int evaluate_run_file(const EvalFlags& f) {
 // with --model (both, fused).
 eval::Retriever choose_retriever(const EvalFlags& f) {
   if (f.hybrid) {
-    if (f.model.empty()) throw usage_error("--hybrid needs --model (BM25 fused with the model's dense ranking)");
+    if (f.encoder.model.empty()) throw usage_error("--hybrid needs --model (BM25 fused with the model's dense ranking)");
     return eval::Retriever::kHybrid;
   }
-  if (!f.model.empty()) {
+  if (!f.encoder.model.empty()) {
     if (f.bm25) throw usage_error("--bm25 and --model: choose one, or --hybrid --model M to fuse them");
     return eval::Retriever::kDense;
   }
@@ -105,14 +102,7 @@ eval::Retriever choose_retriever(const EvalFlags& f) {
 
 // The model of a dense or hybrid evaluation, behind the TextEmbedder the evaluation calls.
 std::unique_ptr<eval::EncoderEmbedder> load_embedder(const EvalFlags& f) {
-  const auto precision = runtime::parse_precision(f.precision);
-  if (!precision) throw usage_error("unknown --precision '" + f.precision + "' (fp32, bf16, int8)");
-  const ModelLocation location = resolve_model_argument(f.model, f.progress);
-  runtime::EncoderOptions eo;
-  eo.n_threads = f.threads;
-  eo.precision = *precision;
-  eo.name = location.id;
-  runtime::Encoder encoder = runtime::Encoder::load(location.path, eo);
+  runtime::Encoder encoder = load_encoder(f.encoder, f.threads, f.progress);
   eval::EncoderEmbedderOptions options;
   options.query = {f.query_prompt, f.query_prefix};
   options.document = {f.doc_prompt, f.doc_prefix};
@@ -122,8 +112,8 @@ std::unique_ptr<eval::EncoderEmbedder> load_embedder(const EvalFlags& f) {
   if (options.document.name.empty() && !options.document.prefix) {
     options.document = eval::default_side_prompt(encoder.info(), eval::EmbedRole::kDocument);
   }
-  options.dim = f.dim;
-  options.batch_size = f.batch_size;
+  options.dim = f.encoder.dim;
+  options.batch_size = f.encoder.batch_size;
   return std::make_unique<eval::EncoderEmbedder>(std::move(encoder), std::move(options));
 }
 
@@ -214,7 +204,7 @@ Runner add_eval(CLI::App& cmd) {
       ->capture_default_str();
   cmd.add_option("--k1", f->k1, "BM25 k1")->check(CLI::Range(0.0, 1000.0))->capture_default_str();
   cmd.add_option("--b", f->b, "BM25 b")->check(CLI::Range(0.0, 1.0))->capture_default_str();
-  cmd.add_option("--model", f->model,
+  cmd.add_option("--model", f->encoder.model,
                  "Retrieve with this embedding model (dense, exact cosine, as MTEB): a folder, .gguf file "
                  "or Hugging Face id");
   cmd.add_flag("--hybrid", f->hybrid, "With --model: fuse BM25 and dense rankings (reciprocal rank fusion, k = 60)");
@@ -230,12 +220,7 @@ Runner add_eval(CLI::App& cmd) {
   qx->excludes(qp);
   dp->excludes(dx);
   dx->excludes(dp);
-  cmd.add_option("--dim", f->dim, "Matryoshka dimension for both sides (default: the model's)")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
-  cmd.add_option("--precision", f->precision, "fp32 (bf16 and int8 are not available yet)")->capture_default_str();
-  cmd.add_option("--batch-size", f->batch_size, "Texts per forward pass, at most")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
-      ->capture_default_str();
+  add_encoder_flags(cmd, f->encoder);
   cmd.add_option("--threads", f->threads, "Threads (0 = one per core)")->capture_default_str();
   cmd.add_option("--output", f->output, "Write the JSON result here instead of stdout");
   cmd.add_flag("--progress", f->progress, "Show progress on stderr even when it is not a terminal");

@@ -15,12 +15,18 @@ namespace {
 
 int as_int(std::size_t v) { return static_cast<int>(v); }
 
+void gemm_blas(CBLAS_TRANSPOSE trans_b, std::size_t m, std::size_t n, std::size_t k, float alpha,
+               const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
+               std::size_t ldc) {
+  if (m == 0 || n == 0) return;
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, trans_b, as_int(m), as_int(n), as_int(k), alpha, a, as_int(lda), b,
+              as_int(ldb), beta, c, as_int(ldc));
+}
+
 void gemm_nt_blas(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
                   std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
                   std::size_t ldc) {
-  if (m == 0 || n == 0) return;
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, as_int(m), as_int(n), as_int(k), alpha, a,
-              as_int(lda), b, as_int(ldb), beta, c, as_int(ldc));
+  gemm_blas(CblasTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 // OpenBLAS (0.3.21, Skylake-X and later kernels) computes small products through a separate
@@ -39,9 +45,7 @@ std::size_t uniform_rows_blas(std::size_t n, std::size_t k) {
 void gemm_nn_blas(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
                   std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
                   std::size_t ldc) {
-  if (m == 0 || n == 0) return;
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, as_int(m), as_int(n), as_int(k), alpha, a,
-              as_int(lda), b, as_int(ldb), beta, c, as_int(ldc));
+  gemm_blas(CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 template <class F>

@@ -9,14 +9,15 @@
 namespace molt::compute {
 namespace {
 
-void gemm_nt_ref(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
-                 std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
-                 std::size_t ldc) {
+// c[m, n] = alpha · a[m, k] · B + beta · c, where B's element (p, j) is b[p · p_stride + j · j_stride]:
+// the two layouts gemm_nt and gemm_nn read.
+void gemm_ref(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a, std::size_t lda,
+              const float* b, std::size_t p_stride, std::size_t j_stride, float beta, float* c, std::size_t ldc) {
   for (std::size_t i = 0; i < m; ++i) {
     for (std::size_t j = 0; j < n; ++j) {
       double sum = 0.0;
       for (std::size_t p = 0; p < k; ++p) {
-        sum += static_cast<double>(a[i * lda + p]) * static_cast<double>(b[j * ldb + p]);
+        sum += static_cast<double>(a[i * lda + p]) * static_cast<double>(b[p * p_stride + j * j_stride]);
       }
       const double prior = beta == 0.0f ? 0.0 : static_cast<double>(beta) * c[i * ldc + j];
       c[i * ldc + j] = static_cast<float>(static_cast<double>(alpha) * sum + prior);
@@ -24,22 +25,19 @@ void gemm_nt_ref(std::size_t m, std::size_t n, std::size_t k, float alpha, const
   }
 }
 
-std::size_t uniform_rows_ref(std::size_t, std::size_t) { return 1; }
+void gemm_nt_ref(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
+                 std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
+                 std::size_t ldc) {
+  gemm_ref(m, n, k, alpha, a, lda, b, 1, ldb, beta, c, ldc);
+}
 
 void gemm_nn_ref(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
                  std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
                  std::size_t ldc) {
-  for (std::size_t i = 0; i < m; ++i) {
-    for (std::size_t j = 0; j < n; ++j) {
-      double sum = 0.0;
-      for (std::size_t p = 0; p < k; ++p) {
-        sum += static_cast<double>(a[i * lda + p]) * static_cast<double>(b[p * ldb + j]);
-      }
-      const double prior = beta == 0.0f ? 0.0 : static_cast<double>(beta) * c[i * ldc + j];
-      c[i * ldc + j] = static_cast<float>(static_cast<double>(alpha) * sum + prior);
-    }
-  }
+  gemm_ref(m, n, k, alpha, a, lda, b, ldb, 1, beta, c, ldc);
 }
+
+std::size_t uniform_rows_ref(std::size_t, std::size_t) { return 1; }
 
 double activate_ref(Activation act, double x) {
   switch (act) {
