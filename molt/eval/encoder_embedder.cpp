@@ -18,14 +18,8 @@ SidePrompt default_side_prompt(const runtime::ModelInfo& info, EmbedRole role) {
 EncoderEmbedder::EncoderEmbedder(runtime::Encoder encoder, EncoderEmbedderOptions options)
     : encoder_(std::move(encoder)), options_(std::move(options)) {
   const runtime::ModelInfo& info = encoder_.info();
-  for (const SidePrompt* side : {&options_.query, &options_.document}) {
-    if (!side->name.empty() && info.prompts.count(side->name) == 0) {
-      std::string known;
-      for (const auto& [name, text] : info.prompts) known += (known.empty() ? "" : ", ") + name;
-      throw usage_error("the model has no prompt '" + side->name + "'" +
-                        (known.empty() ? std::string(" (it defines none)") : " (it has: " + known + ")"));
-    }
-  }
+  // The encoder's own checks of each side's prompt (an unknown name is a usage error).
+  for (const EmbedRole role : {EmbedRole::kQuery, EmbedRole::kDocument}) (void)encoder_.tokenize("", options_for(role));
   if (options_.dim > info.dim) {
     throw usage_error("dimension " + std::to_string(options_.dim) + " is larger than the model's " +
                       std::to_string(info.dim));
