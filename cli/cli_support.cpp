@@ -69,7 +69,29 @@ ModelLocation resolve_model_argument(const std::string& argument, bool progress_
   resolve.progress = bar.callback();
   const hub::ResolvedModel resolved = hub::resolve_model(argument, options, resolve);
   bar.finish();
-  return {resolved.path, resolved.is_gguf()};
+  return {resolved.path, resolved.is_gguf(), resolved.id};
+}
+
+void add_encoder_flags(CLI::App& cmd, EncoderFlags& flags) {
+  cmd.add_option("--precision", flags.precision, "fp32 (bf16 and int8 are not available yet)")->capture_default_str();
+  cmd.add_option("--batch-size", flags.batch_size, "Texts per forward pass, at most (results do not depend on it)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
+      ->capture_default_str();
+  cmd.add_option("--dim", flags.dim,
+                 "Matryoshka dimension: keep the first N values (after the model's own pre-step), "
+                 "re-normalized when the model normalizes")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+}
+
+runtime::Encoder load_encoder(const EncoderFlags& flags, int threads, bool progress_flag) {
+  const auto precision = runtime::parse_precision(flags.precision);
+  if (!precision) throw usage_error("unknown --precision '" + flags.precision + "' (fp32, bf16, int8)");
+  const ModelLocation location = resolve_model_argument(flags.model, progress_flag);
+  runtime::EncoderOptions options;
+  options.n_threads = threads;
+  options.precision = *precision;
+  options.name = location.id;
+  return runtime::Encoder::load(location.path, options);
 }
 
 }  // namespace molt::cli

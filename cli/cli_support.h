@@ -15,6 +15,7 @@
 #include "molt/base/file_io.h"
 #include "molt/formats/jsonl_texts.h"
 #include "molt/hub/hub_options.h"
+#include "molt/runtime/encoder.h"
 
 namespace molt::cli {
 
@@ -46,6 +47,7 @@ hub::HubOptions hub_options_from_environment();
 struct ModelLocation {
   std::filesystem::path path;  // a model folder, or a .gguf file
   bool gguf = false;
+  std::string id;              // the Hub id when the argument was one (the model's name)
 };
 
 // The one place every command resolves --model M (CONTRACT.md "Naming a model"): a
@@ -55,5 +57,22 @@ struct ModelLocation {
 // Throws usage_error for an empty argument, not_found_error saying where it looked and
 // how to get the model when it is nowhere, input_error for a folder that is not a model.
 ModelLocation resolve_model_argument(const std::string& argument, bool progress_flag = false);
+
+// The flags every command that runs a model shares (embed, eval, later bench and serve);
+// --model itself is declared by each command, whose help differs.
+struct EncoderFlags {
+  std::string model;
+  std::string precision = "fp32";
+  std::size_t batch_size = 32;
+  std::size_t dim = 0;  // Matryoshka dimension; 0: the model's
+};
+
+// Declares --precision, --batch-size and --dim on `cmd`, bound to `flags`.
+void add_encoder_flags(CLI::App& cmd, EncoderFlags& flags);
+
+// Resolves flags.model (resolve_model_argument) and loads it with `threads` threads. Throws
+// usage_error for an unknown --precision (and for one molt cannot run yet), and whatever
+// resolving and loading the model throws.
+runtime::Encoder load_encoder(const EncoderFlags& flags, int threads, bool progress_flag);
 
 }  // namespace molt::cli

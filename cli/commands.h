@@ -17,5 +17,6 @@ Runner add_models(CLI::App& cmd);
 Runner add_eval(CLI::App& cmd);
 Runner add_inspect(CLI::App& cmd);
 Runner add_tokenize(CLI::App& cmd);
+Runner add_embed(CLI::App& cmd);
 
 }  // namespace molt::cli

@@ -27,6 +27,8 @@ constexpr CommandEntry kCommands[] = {
      molt::cli::add_eval},
     {"inspect", "Describe a .safetensors, .gguf, .npy or .npz file as JSON", molt::cli::add_inspect},
     {"tokenize", "Token ids of JSONL texts, as the model's tokenizer makes them", molt::cli::add_tokenize},
+    {"embed", "Embed JSONL texts with a model, as sentence-transformers would (JSONL or .npy out)",
+     molt::cli::add_embed},
 };
 
 }  // namespace

@@ -35,6 +35,7 @@ struct BeirEvalOptions {
   std::vector<int> cutoffs = default_cutoffs();
   bool exclude_query_id = true;
   int threads = 0;                   // <= 0: one per hardware thread
+  std::size_t embed_chunk = 1024;    // texts per TextEmbedder::embed call (progress granularity)
   std::string run_tag = "molt";
   ProgressFn progress;
 };
@@ -46,6 +47,8 @@ struct BeirEvalResult {
   std::size_t n_queries = 0;
   double seconds_load = 0.0;
   double seconds_retrieve = 0.0;  // indexing or encoding included
+  double seconds_encode_corpus = 0.0;   // time in the embedder for the documents (dense, hybrid)
+  double seconds_encode_queries = 0.0;  // and for the queries
 };
 
 // Throws molt::Error: usage (no embedder for a dense retriever, top_k 0), or whatever

@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "molt/base/error.h"
+#include "molt/compute/blas.h"
 #include "molt/eval/mteb_text.h"
 #include "molt/index/bm25_index.h"
 #include "molt/index/english_analyzer.h"
@@ -133,6 +134,9 @@ Rankings dense_search(const RetrievalCorpus& corpus, std::span<const BeirQuery> 
   for (const BeirQuery& q : queries) query_texts.push_back(query_text(q));
   std::vector<float> query_vectors = embed_all(query_texts, EmbedRole::kQuery, "encode queries", "queries");
 
+  // An embedder may have changed the BLAS library's thread count (the runtime's encoder runs
+  // it single-threaded inside its own pool): the search takes this pool's threads again.
+  compute::set_blas_threads(options.pool != nullptr ? options.pool->size() : 1);
   index::l2_normalize_rows(doc_vectors, dim);
   index::l2_normalize_rows(query_vectors, dim);
   const std::vector<std::int64_t> excluded = excluded_rows(corpus, queries, options.exclude_query_id);

@@ -56,6 +56,8 @@ class SafetensorsFile {
 
   const std::string& path() const { return map_.path(); }
   std::uint64_t file_size() const { return map_.size(); }
+  // The whole mapped file (header and data), e.g. to hash it.
+  std::span<const std::byte> file_bytes() const { return map_.bytes(); }
   const SafetensorsHeader& header() const { return header_; }
   const std::map<std::string, std::string>& metadata() const { return header_.metadata; }
   const std::vector<SafetensorsTensorInfo>& tensors() const { return header_.tensors; }

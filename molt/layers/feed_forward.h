@@ -1,0 +1,33 @@
+// FeedForward: the position-wise MLP of post-norm encoders (transformers' BertIntermediate +
+// BertOutput.dense): down(act(up(x))).
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "molt/compute/ops.h"
+#include "molt/layers/linear.h"
+#include "molt/tensor/workspace.h"
+
+namespace molt::layers {
+
+class FeedForward {
+ public:
+  FeedForward() = default;
+  // up: "<up>" [inner, hidden]; down: "<down>" [hidden, inner].
+  static FeedForward load(const Parameters& params, const std::string& up, const std::string& down,
+                          std::size_t hidden, std::size_t inner, compute::Activation act);
+
+  // out f32 [n, hidden] = down(act(up(x))); the inner activations come from `ws` and are
+  // given back on return.
+  void forward(const compute::Context& ctx, compute::ConstMatrixView x, tensor::Workspace& ws,
+               compute::MatrixView out) const;
+
+  double macs_per_token() const { return up_.macs_per_token() + down_.macs_per_token(); }
+
+ private:
+  Linear up_, down_;
+  compute::Activation act_ = compute::Activation::kGeluErf;
+};
+
+}  // namespace molt::layers

@@ -1,0 +1,38 @@
+// Linear: PyTorch's nn.Linear over packed tokens, y = act(x · Wᵀ + b), with the activation
+// that follows it fused into the same pass.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "molt/compute/ops.h"
+#include "molt/layers/parameters.h"
+
+namespace molt::layers {
+
+class Linear {
+ public:
+  Linear() = default;
+  // "<prefix>.weight" [out, in] and, with a bias, "<prefix>.bias" [out].
+  static Linear load(const Parameters& params, const std::string& prefix, std::size_t in,
+                     std::size_t out, bool bias = true);
+
+  std::size_t in_features() const { return weight_.cols(); }
+  std::size_t out_features() const { return weight_.rows(); }
+
+  // y f32 [n, out] = act(x f32 [n, in] · Wᵀ + b). y must not overlap x.
+  void forward(const compute::Context& ctx, compute::ConstMatrixView x, compute::MatrixView y,
+               compute::Activation act = compute::Activation::kIdentity) const;
+
+  // Multiply-adds per token.
+  double macs_per_token() const {
+    return static_cast<double>(in_features()) * static_cast<double>(out_features());
+  }
+
+ private:
+  compute::Weight weight_;
+  std::optional<compute::Weight> bias_;
+};
+
+}  // namespace molt::layers

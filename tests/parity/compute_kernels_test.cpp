@@ -1,0 +1,170 @@
+// Parity: every kernel of the CPU table against the scalar reference table (the oracle), on
+// random operands of many shapes, strided views included, and the ops that split work
+// across a thread pool against the same ops on one thread with the reference kernels.
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "molt/base/thread_pool.h"
+#include "molt/compute/kernels.h"
+#include "molt/compute/ops.h"
+
+namespace {
+
+using molt::compute::Activation;
+using molt::compute::Kernels;
+
+std::vector<float> random_vector(std::size_t n, std::mt19937& rng, float scale = 1.0f) {
+  std::normal_distribution<float> d(0.0f, scale);
+  std::vector<float> v(n);
+  for (float& x : v) x = d(rng);
+  return v;
+}
+
+const Kernels& ref() { return molt::compute::reference_kernels(); }
+const Kernels& cpu() { return molt::compute::cpu_kernels(); }
+
+struct GemmShape {
+  std::size_t m, n, k, pad;  // pad: extra floats per row of every operand (strided views)
+};
+
+TEST(KernelParity, GemmNtMatchesReference) {
+  std::mt19937 rng(7);
+  const GemmShape shapes[] = {{1, 1, 1, 0},    {3, 5, 7, 0},     {16, 16, 16, 0},  {17, 33, 65, 3},
+                              {2, 384, 384, 0}, {64, 96, 384, 5}, {130, 48, 80, 1}, {5, 1536, 384, 0}};
+  for (const GemmShape& s : shapes) {
+    SCOPED_TRACE(::testing::Message() << s.m << "x" << s.n << "x" << s.k);
+    const std::size_t lda = s.k + s.pad, ldb = s.k + s.pad, ldc = s.n + s.pad;
+    const auto a = random_vector(s.m * lda, rng), b = random_vector(s.n * ldb, rng);
+    for (const float beta : {0.0f, 1.0f}) {
+      auto c_ref = random_vector(s.m * ldc, rng);
+      auto c_cpu = c_ref;
+      ref().gemm_nt(s.m, s.n, s.k, 0.5f, a.data(), lda, b.data(), ldb, beta, c_ref.data(), ldc);
+      cpu().gemm_nt(s.m, s.n, s.k, 0.5f, a.data(), lda, b.data(), ldb, beta, c_cpu.data(), ldc);
+      for (std::size_t i = 0; i < s.m; ++i) {
+        for (std::size_t j = 0; j < s.n; ++j) {
+          double magnitude = 0.0;
+          for (std::size_t p = 0; p < s.k; ++p) magnitude += std::fabs(a[i * lda + p] * b[j * ldb + p]);
+          // float accumulation error is bounded by k·ε·Σ|a·b|; BLAS blocks do far better.
+          const double bound = 1e-6 + static_cast<double>(s.k) * 1.2e-7 * magnitude;
+          ASSERT_NEAR(c_cpu[i * ldc + j], c_ref[i * ldc + j], bound) << i << "," << j << " beta " << beta;
+        }
+        for (std::size_t j = s.n; j < ldc; ++j) ASSERT_EQ(c_cpu[i * ldc + j], c_ref[i * ldc + j]) << "padding";
+      }
+    }
+  }
+}
+
+TEST(KernelParity, GemmNnMatchesReference) {
+  std::mt19937 rng(8);
+  const GemmShape shapes[] = {{1, 1, 1, 0}, {7, 32, 7, 0}, {64, 64, 64, 2}, {100, 33, 100, 1}};
+  for (const GemmShape& s : shapes) {
+    const std::size_t lda = s.k + s.pad, ldb = s.n + s.pad, ldc = s.n + s.pad;
+    const auto a = random_vector(s.m * lda, rng), b = random_vector(s.k * ldb, rng);
+    std::vector<float> c_ref(s.m * ldc, 0.0f), c_cpu(s.m * ldc, 0.0f);
+    ref().gemm_nn(s.m, s.n, s.k, 1.0f, a.data(), lda, b.data(), ldb, 0.0f, c_ref.data(), ldc);
+    cpu().gemm_nn(s.m, s.n, s.k, 1.0f, a.data(), lda, b.data(), ldb, 0.0f, c_cpu.data(), ldc);
+    for (std::size_t i = 0; i < s.m; ++i) {
+      for (std::size_t j = 0; j < s.n; ++j) {
+        ASSERT_NEAR(c_cpu[i * ldc + j], c_ref[i * ldc + j], 1e-6 + 1.2e-7 * static_cast<double>(s.k) * 4.0);
+      }
+    }
+  }
+}
+
+TEST(KernelParity, GemmUniformRowsMakesRowsIndependentOfTheBatch) {
+  // The property the runtime's batch invariance rests on: past uniform_rows, a row's result
+  // is the same bits whatever the number of rows.
+  std::mt19937 rng(9);
+  for (const auto& [n, k] : {std::pair<std::size_t, std::size_t>{16, 64}, {48, 48}, {384, 384}, {1536, 384}}) {
+    const std::size_t rows = 80;
+    const auto a = random_vector(rows * k, rng), b = random_vector(n * k, rng);
+    std::vector<float> all(rows * n);
+    cpu().gemm_nt(rows, n, k, 1.0f, a.data(), k, b.data(), k, 0.0f, all.data(), n);
+    const std::size_t u = cpu().gemm_nt_uniform_rows(n, k);
+    ASSERT_GE(u, 1u);
+    ASSERT_LE(u, rows);
+    for (std::size_t m = u; m < rows; m += 7) {
+      std::vector<float> part(m * n);
+      cpu().gemm_nt(m, n, k, 1.0f, a.data(), k, b.data(), k, 0.0f, part.data(), n);
+      ASSERT_TRUE(std::equal(part.begin(), part.end(), all.begin())) << n << "x" << k << " m " << m;
+    }
+  }
+}
+
+TEST(KernelParity, ElementwiseKernelsMatchReference) {
+  std::mt19937 rng(10);
+  const std::size_t rows = 9, cols = 37, ld = 40;
+  const auto x = random_vector(rows * ld, rng, 3.0f), bias = random_vector(cols, rng);
+  for (const Activation act : {Activation::kIdentity, Activation::kGeluErf, Activation::kGeluTanh,
+                               Activation::kRelu, Activation::kSilu, Activation::kTanh, Activation::kSigmoid}) {
+    SCOPED_TRACE(molt::compute::activation_name(act));
+    for (const float* b : {static_cast<const float*>(nullptr), bias.data()}) {
+      auto y_ref = x, y_cpu = x;
+      ref().bias_activation(act, y_ref.data(), ld, rows, cols, b);
+      cpu().bias_activation(act, y_cpu.data(), ld, rows, cols, b);
+      for (std::size_t i = 0; i < y_ref.size(); ++i) {
+        ASSERT_NEAR(y_cpu[i], y_ref[i], 1e-7 + 4e-7 * std::fabs(y_ref[i])) << i;
+      }
+    }
+  }
+  const auto residual = random_vector(rows * ld, rng), gamma = random_vector(cols, rng), beta = random_vector(cols, rng);
+  for (const float* res : {static_cast<const float*>(nullptr), residual.data()}) {
+    auto y_ref = x, y_cpu = x;
+    ref().add_layer_norm(y_ref.data(), ld, res, ld, rows, cols, gamma.data(), beta.data(), 1e-12f);
+    cpu().add_layer_norm(y_cpu.data(), ld, res, ld, rows, cols, gamma.data(), beta.data(), 1e-12f);
+    for (std::size_t i = 0; i < y_ref.size(); ++i) ASSERT_NEAR(y_cpu[i], y_ref[i], 2e-6 * (1 + std::fabs(y_ref[i])));
+  }
+  auto s_ref = x, s_cpu = x;
+  ref().softmax_rows(s_ref.data(), ld, rows, cols);
+  cpu().softmax_rows(s_cpu.data(), ld, rows, cols);
+  for (std::size_t i = 0; i < s_ref.size(); ++i) ASSERT_NEAR(s_cpu[i], s_ref[i], 1e-7 + 1e-6 * std::fabs(s_ref[i]));
+}
+
+// The ops with a pool of three threads and the CPU kernels, against the ops on one thread
+// with the reference kernels.
+TEST(OpParity, ThreadedOpsMatchTheReferenceOnOneThread) {
+  std::mt19937 rng(11);
+  molt::ThreadPool pool(3);
+  const molt::compute::Context fast{&cpu(), &pool};
+  const molt::compute::Context oracle{&ref(), nullptr};
+  molt::tensor::Workspace ws;
+
+  // Linear with bias and GELU, many tokens (row split) and few tokens (column split).
+  const std::size_t in = 96, out = 200;
+  const auto w_values = random_vector(out * in, rng, 0.1f), b_values = random_vector(out, rng);
+  const auto w = molt::compute::Weight::dense(molt::tensor::Tensor::from_f32({static_cast<std::int64_t>(out), static_cast<std::int64_t>(in)}, w_values));
+  const auto b = molt::compute::Weight::dense(molt::tensor::Tensor::from_f32({static_cast<std::int64_t>(out)}, b_values));
+  for (const std::size_t n : {std::size_t{3}, std::size_t{250}}) {
+    const auto x = random_vector(n * in, rng);
+    std::vector<float> y_fast(n * out), y_ref(n * out);
+    molt::compute::linear(fast, {x.data(), n, in}, w, &b, {y_fast.data(), n, out}, Activation::kGeluErf);
+    molt::compute::linear(oracle, {x.data(), n, in}, w, &b, {y_ref.data(), n, out}, Activation::kGeluErf);
+    for (std::size_t i = 0; i < y_ref.size(); ++i) ASSERT_NEAR(y_fast[i], y_ref[i], 2e-5) << "n " << n << " i " << i;
+  }
+
+  // Attention over three packed sequences of different lengths, 4 heads of 8.
+  const std::vector<std::uint32_t> offsets = {0, 5, 6, 19};
+  const std::size_t n = offsets.back(), heads = 4, head_dim = 8, width = heads * head_dim;
+  const auto qkv = random_vector(n * 3 * width, rng);
+  std::vector<float> o_fast(n * width), o_ref(n * width);
+  for (const auto& [ctx, o] : {std::pair{&fast, &o_fast}, std::pair{&oracle, &o_ref}}) {
+    molt::compute::AttentionArgs args;
+    args.q = {qkv.data(), n, width, 3 * width};
+    args.k = {qkv.data() + width, n, width, 3 * width};
+    args.v = {qkv.data() + 2 * width, n, width, 3 * width};
+    args.out = {o->data(), n, width};
+    args.offsets = offsets;
+    args.n_heads = heads;
+    args.head_dim = head_dim;
+    args.scale = 0.35f;
+    ws.reset();
+    molt::compute::attention(*ctx, args, ws);
+  }
+  for (std::size_t i = 0; i < o_ref.size(); ++i) ASSERT_NEAR(o_fast[i], o_ref[i], 1e-5) << i;
+}
+
+}  // namespace

@@ -1,0 +1,90 @@
+#include "tests/support/embedding_fixtures.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/test_env.h"
+
+namespace molt::test {
+namespace fs = std::filesystem;
+
+std::vector<FixtureModel> bert_fixture_models() {
+  std::vector<FixtureModel> out;
+  for (const char* name : {"tiny-bert", "tiny-bert-cls", "tiny-bert-f16"}) {
+    out.push_back({name, fixtures_dir() / name, fixtures_dir() / name, false});
+  }
+  for (const char* name : {"all-MiniLM-L6-v2", "bge-small-en-v1.5", "bge-base-en-v1.5"}) {
+    out.push_back({std::string("full-size/") + name, generated_models_dir() / name,
+                   fixtures_dir() / "full-size" / name, true});
+  }
+  return out;
+}
+
+void PrintTo(const FixtureModel& model, std::ostream* os) { *os << model.name; }
+
+std::vector<std::string> split_args(const std::string& args) {
+  std::istringstream in(args);
+  std::vector<std::string> out;
+  for (std::string word; in >> word;) out.push_back(word);
+  return out;
+}
+
+ExpectedFile read_expected_file(const FixtureModel& model, const fs::path& path) {
+  ExpectedFile file;
+  file.model = model.name;
+  file.model_dir = model.model_dir;
+  file.path = path;
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    const auto j = nlohmann::json::parse(line);
+    ExpectedEmbedding e;
+    e.id = j.at("id").get<std::int64_t>();
+    e.text = j.at("text").get<std::string>();
+    e.ids = j.at("ids").get<std::vector<std::int32_t>>();
+    e.embedding = j.at("embedding").get<std::vector<float>>();
+    file.molt_args = j.at("molt_args").get<std::string>();
+    file.lines.push_back(std::move(e));
+  }
+  const std::vector<std::string> args = split_args(file.molt_args);
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--prompt") file.prompt_name = args[i + 1];
+    if (args[i] == "--dim") file.dim = static_cast<std::size_t>(std::stoul(args[i + 1]));
+  }
+  return file;
+}
+
+std::vector<ExpectedFile> read_expected_files(const FixtureModel& model) {
+  std::vector<fs::path> paths;
+  for (const auto& entry : fs::directory_iterator(model.fixture_dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with("expected") && name.ends_with(".jsonl")) paths.push_back(entry.path());
+  }
+  std::sort(paths.begin(), paths.end());
+  std::vector<ExpectedFile> out;
+  for (const fs::path& p : paths) out.push_back(read_expected_file(model, p));
+  return out;
+}
+
+Agreement compare_vectors(std::span<const float> got, std::span<const float> want) {
+  Agreement a;
+  if (got.size() != want.size()) return a;
+  double dot = 0.0, ng = 0.0, nw = 0.0;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    dot += static_cast<double>(got[i]) * want[i];
+    ng += static_cast<double>(got[i]) * got[i];
+    nw += static_cast<double>(want[i]) * want[i];
+    a.max_abs = std::max(a.max_abs, std::fabs(static_cast<double>(got[i]) - want[i]));
+  }
+  a.cosine = (ng == 0.0 || nw == 0.0) ? (ng == nw ? 1.0 : 0.0) : dot / std::sqrt(ng * nw);
+  return a;
+}
+
+}  // namespace molt::test
