@@ -73,13 +73,16 @@ ModelLocation resolve_model_argument(const std::string& argument, bool progress_
 }
 
 void add_encoder_flags(CLI::App& cmd, EncoderFlags& flags) {
-  cmd.add_option("--precision", flags.precision, "fp32 (bf16 and int8 are not available yet)")->capture_default_str();
+  cmd.add_option("--precision", flags.precision, "Number format of the matrix products: fp32 (exact to the reference), bf16 (bfloat16 "
+                 "weights and activations, f32 sums; cosine >= 0.999 to fp32), int8 (int8 weights per "
+                 "output channel, uint8 activations per token; cosine >= 0.99)")->capture_default_str();
   cmd.add_option("--batch-size", flags.batch_size, "Texts per forward pass, at most (results do not depend on it)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
       ->capture_default_str();
   cmd.add_option("--dim", flags.dim,
-                 "Matryoshka dimension: keep the first N values (after the model's own pre-step), "
-                 "re-normalized when the model normalizes")
+                 "Matryoshka dimension: keep the first N values (after the model's own pre-step: for "
+                 "nomic-embed a layer norm over the full vector, as its card prescribes), re-normalized when "
+                 "the model normalizes")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
 }
 

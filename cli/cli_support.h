@@ -71,7 +71,7 @@ struct EncoderFlags {
 void add_encoder_flags(CLI::App& cmd, EncoderFlags& flags);
 
 // Resolves flags.model (resolve_model_argument) and loads it with `threads` threads. Throws
-// usage_error for an unknown --precision (and for one molt cannot run yet), and whatever
+// usage_error for an unknown --precision, and whatever
 // resolving and loading the model throws.
 runtime::Encoder load_encoder(const EncoderFlags& flags, int threads, bool progress_flag);
 

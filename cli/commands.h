@@ -18,5 +18,13 @@ Runner add_eval(CLI::App& cmd);
 Runner add_inspect(CLI::App& cmd);
 Runner add_tokenize(CLI::App& cmd);
 Runner add_embed(CLI::App& cmd);
+Runner add_bench(CLI::App& cmd);
+Runner add_serve(CLI::App& cmd);
+Runner add_ingest(CLI::App& cmd);
+Runner add_search(CLI::App& cmd);
+Runner add_collections(CLI::App& cmd);
+Runner add_import(CLI::App& cmd);
+Runner add_export(CLI::App& cmd);
+Runner add_migrate(CLI::App& cmd);
 
 }  // namespace molt::cli

@@ -1,6 +1,6 @@
 // molt embed: texts in (JSONL), one vector per text out (JSONL or .npy), exactly as
 // sentence-transformers would compute them.
-//   molt embed --model M [--prompt NAME | --prefix TEXT] [--dim N] [--precision fp32]
+//   molt embed --model M [--prompt NAME | --prefix TEXT] [--dim N] [--precision fp32|bf16|int8]
 //              [--batch-size N] [--threads N] [--input FILE] [--output FILE] [--format jsonl|npy]
 #include <algorithm>
 #include <memory>
@@ -104,12 +104,16 @@ Runner add_embed(CLI::App& cmd) {
       "Embed texts with a model: JSONL lines {\"id\":..., \"text\":...} in (stdin or --input), "
       "one line {\"id\":..., \"embedding\":[...]} per input line out, in input order (or a "
       "float32 .npy matrix with --format npy). The model's own configuration decides "
-      "tokenizer, truncation, pooling and normalization, as sentence-transformers would.");
+      "tokenizer, truncation, pooling and normalization, as sentence-transformers would (a .gguf file: its "
+      "metadata, the sentence-transformers files beside it, else L2 normalization and its context length; "
+      "see the README).");
   cmd.add_option("--model", f->encoder.model, "Model folder, .gguf file, or Hugging Face id (MOLT_MODELS, HF cache)")
       ->required();
   cmd.add_option("--input", f->input, "JSONL input file (default: stdin)");
   auto* prompt = cmd.add_option("--prompt", f->prompt,
-                                "Prepend the model's prompt of this name (config_sentence_transformers.json)");
+                                "Prepend the model's prompt of this name (config_sentence_transformers.json, e.g. "
+                                "bge's query, nomic-embed's search_query or search_document; for a .gguf, the one "
+                                "in its folder)");
   auto* prefix = cmd.add_option("--prefix", f->prefix, "Prepend this literal text to every input");
   prompt->excludes(prefix);
   prefix->excludes(prompt);

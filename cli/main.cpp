@@ -29,6 +29,16 @@ constexpr CommandEntry kCommands[] = {
     {"tokenize", "Token ids of JSONL texts, as the model's tokenizer makes them", molt::cli::add_tokenize},
     {"embed", "Embed JSONL texts with a model, as sentence-transformers would (JSONL or .npy out)",
      molt::cli::add_embed},
+    {"bench", "Measure the encoder's throughput (tokens/s, model GFLOP/s) and latency on a JSONL file",
+     molt::cli::add_bench},
+    {"serve", "Serve embeddings over HTTP (OpenAI- and TEI-compatible), with /metrics", molt::cli::add_serve},
+    {"ingest", "Add or replace documents in a collection from JSONL", molt::cli::add_ingest},
+    {"search", "Search a collection: dense, BM25 or hybrid; JSONL results", molt::cli::add_search},
+    {"collections", "List, create, drop, alias and check collections", molt::cli::add_collections},
+    {"import", "Import documents and vectors from JSONL, .npy/.npz + ids, or FAISS files", molt::cli::add_import},
+    {"export", "Export a collection to JSONL, .npy/.npz + ids, or a FAISS file", molt::cli::add_export},
+    {"migrate", "Move a live collection to a new embedding model: plan, run, verify, canary, cutover, rollback",
+     molt::cli::add_migrate},
 };
 
 }  // namespace

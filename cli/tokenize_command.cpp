@@ -11,8 +11,8 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "molt/base/error.h"
-#include "molt/base/file_io.h"
 #include "molt/formats/gguf.h"
+#include "molt/model/sentence_transformers.h"
 #include "molt/tokenizer/tokenizer.h"
 
 namespace molt::cli {
@@ -29,36 +29,15 @@ struct TokenizeFlags {
 };
 
 // What sentence-transformers does to a text before its tokenizer, and where it truncates.
-// (Read here until the model module owns a model configuration reader.)
 struct TextPolicy {
   std::optional<std::size_t> max_seq_length;
   bool do_lower_case = false;
 };
 
-TextPolicy read_sentence_bert_config(const fs::path& folder) {
-  const fs::path file = folder / "sentence_bert_config.json";
-  std::error_code ec;
-  if (!fs::is_regular_file(file, ec)) return {};
-  nlohmann::json config;
-  try {
-    config = nlohmann::json::parse(read_file(file));
-  } catch (const nlohmann::json::exception& e) {
-    throw input_error(std::string("not valid JSON: ") + e.what(), {.file = file.string()});
-  }
-  if (!config.is_object()) throw input_error("must hold a JSON object", {.file = file.string()});
+TextPolicy text_policy(const model::SentenceTransformersConfig& st) {
   TextPolicy policy;
-  if (config.contains("max_seq_length") && !config["max_seq_length"].is_null()) {
-    if (!config["max_seq_length"].is_number_unsigned()) {
-      throw input_error("must be a non-negative integer", {.file = file.string(), .field = "max_seq_length"});
-    }
-    policy.max_seq_length = config["max_seq_length"].get<std::size_t>();
-  }
-  if (config.contains("do_lower_case")) {
-    if (!config["do_lower_case"].is_boolean()) {
-      throw input_error("must be true or false", {.file = file.string(), .field = "do_lower_case"});
-    }
-    policy.do_lower_case = config["do_lower_case"].get<bool>();
-  }
+  if (st.max_seq_length) policy.max_seq_length = static_cast<std::size_t>(*st.max_seq_length);
+  policy.do_lower_case = st.do_lower_case;
   return policy;
 }
 
@@ -69,13 +48,24 @@ int run_tokenize(const TokenizeFlags& f) {
   if (location.gguf) {
     const formats::GgufFile gguf(location.path);
     tok = tokenizer::Tokenizer::from_gguf(gguf);
-    // The only length a GGUF file records is the architecture's context length.
+    // The only length a GGUF file records is the architecture's context length; the
+    // sentence-transformers files beside it, when present, say more (as for molt embed).
     if (const auto arch = gguf.metadata().find_string("general.architecture")) {
       if (const auto context = gguf.metadata().find_u32(*arch + ".context_length")) policy.max_seq_length = *context;
     }
+    const fs::path folder = location.path.has_parent_path() ? location.path.parent_path() : fs::path(".");
+    const TextPolicy beside = text_policy(
+        model::read_sentence_transformers_config(folder, model::WithoutModulesJson::kReadTextSettings));
+    if (beside.max_seq_length) policy.max_seq_length = beside.max_seq_length;
+    policy.do_lower_case = beside.do_lower_case;
   } else {
-    tok = tokenizer::Tokenizer::load(location.path);
-    policy = read_sentence_bert_config(location.path);
+    // The tokenizer sits with the Transformer module, which modules.json may place in a
+    // sub-folder; sentence_bert_config.json is read even without modules.json, since a
+    // tokenizer-only folder still says where its model truncates.
+    const model::SentenceTransformersConfig st =
+        model::read_sentence_transformers_config(location.path, model::WithoutModulesJson::kReadTextSettings);
+    tok = tokenizer::Tokenizer::load(st.transformer_folder);
+    policy = text_policy(st);
   }
   // --max-length, else sentence-transformers' max_seq_length, else tokenizer.json's
   // truncation (EncodeOptions::max_length 0), else none.
@@ -122,7 +112,8 @@ Runner add_tokenize(CLI::App& cmd) {
       ->required();
   cmd.add_option("--max-length", f->max_length,
                  "Truncate to N tokens, special tokens included (default: sentence_bert_config.json's "
-                 "max_seq_length, else tokenizer.json's truncation, for a .gguf its context length, else none)")
+                 "max_seq_length, else tokenizer.json's truncation, for a .gguf its context length, else none; "
+                 "a .gguf's folder may hold sentence_bert_config.json)")
       ->check(CLI::Range(static_cast<std::size_t>(1), static_cast<std::size_t>(1) << 30));
   cmd.add_option("--input", f->input, "JSONL input file (default: stdin)");
   cmd.add_option("--output", f->output, "Write the JSONL here (atomically) instead of stdout");

@@ -1,5 +1,5 @@
 // Fuzz target: the JSON configuration files of a model folder, as the runtime reads them —
-// config.json (BERT hyper-parameters, model_type), modules.json, 1_Pooling/config.json,
+// config.json (BERT and NomicBERT hyper-parameters, model_type), modules.json, 1_Pooling/config.json,
 // config_sentence_transformers.json. Invalid input must throw molt::Error, nothing else.
 #include <cstddef>
 #include <cstdint>
@@ -7,6 +7,7 @@
 
 #include "fuzz/fuzz_target.h"
 #include "molt/arch/bert.h"
+#include "molt/arch/nomic_bert.h"
 #include "molt/arch/registry.h"
 #include "molt/base/error.h"
 #include "molt/model/json_config.h"
@@ -24,6 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
     };
     attempt([&] { (void)molt::arch::parse_bert_config(config); });
+    attempt([&] { (void)molt::arch::parse_nomic_bert_config(config); });
     attempt([&] { (void)molt::arch::find_architecture(config); });
     attempt([&] { (void)molt::model::parse_pooling_config(config); });
     attempt([&] { (void)molt::model::parse_modules(config); });

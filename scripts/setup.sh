@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package molt's build, tests and benchmarks need.
+# Installs every Debian 12 package molt's build and tests need; `--bench` adds what the
+# benchmarks compare against (PyTorch for bench/compare_torch.sh), which no test uses.
+# Usage: scripts/setup.sh [--bench]
 set -euo pipefail
 
 packages=(
@@ -9,10 +11,17 @@ packages=(
   nlohmann-json3-dev libcli11-dev libutf8proc-dev libxxhash-dev libssl-dev
   libopenblas-dev libdnnl-dev libfaiss-dev libsqlite3-dev libstemmer-dev
   libcpp-httplib-dev libcurl4-openssl-dev libzip-dev
+  # LLVM's OpenMP runtime, for FAISS in clang builds (the fuzz preset)
+  libomp-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-numpy python3-torch
+  python3 python3-numpy
+  # the server's e2e test runs the official openai npm client
+  nodejs
 )
+if [ "${1:-}" = "--bench" ]; then packages+=(python3-torch); fi
+# Debian's nodejs comes without npm (a package of its own); NodeSource's bundles it.
+if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi

@@ -38,6 +38,10 @@ class Architecture {
   // The longest sequence the architecture can encode (its absolute position table), or
   // nullopt when positions are unbounded (rotary).
   virtual std::optional<std::size_t> max_positions() const = 0;
+  // The position limit the configuration declares (max_position_embeddings, n_positions, a
+  // GGUF file's context_length), which sentence-transformers takes as the default
+  // max_seq_length; may be larger than max_positions() only when that is unbounded.
+  virtual std::optional<std::size_t> context_length() const { return max_positions(); }
   // "6 layers, hidden 384, 12 heads, ffn 1536, gelu".
   virtual std::string describe() const = 0;
 

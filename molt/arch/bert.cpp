@@ -10,6 +10,8 @@
 #include "molt/layers/feed_forward.h"
 #include "molt/layers/layer_norm.h"
 #include "molt/layers/self_attention.h"
+#include "molt/model/gguf_hparams.h"
+#include "molt/model/gguf_tensor_names.h"
 #include "molt/model/weight_map.h"
 
 namespace molt::arch {
@@ -24,11 +26,8 @@ struct BertLayer {
 
 class Bert final : public Architecture {
  public:
-  Bert(const BertConfig& config, const model::WeightSource& weights) : config_(config) {
-    // BertModel saves its tensors unprefixed; BertForMaskedLM, BertForSequenceClassification
-    // and the like under "bert.".
-    const WeightParameters params(
-        model::WeightMap::with_prefixes(weights, {"", "bert."}, "embeddings.word_embeddings.weight"));
+  Bert(const BertConfig& config, model::WeightMap weights) : config_(config) {
+    const WeightParameters params(std::move(weights));
     const auto hidden = static_cast<std::size_t>(config.hidden_size);
     const auto eps = static_cast<float>(config.layer_norm_eps);
     layers::TokenEmbeddingsConfig ec;
@@ -75,10 +74,9 @@ class Bert final : public Architecture {
     embeddings_.forward(ctx, batch.ids, batch.offsets, out);
     const compute::MatrixView mid(ws.floats(n * hidden).data(), n, hidden);  // f32 [n, hidden]
     for (const BertLayer& layer : layers_) {
-      layer.attention.forward(ctx, out, batch.offsets, ws, mid);
-      layer.attention_norm.forward(ctx, mid, out);  // mid = LN(attention + x)
-      layer.feed_forward.forward(ctx, mid, ws, out);
-      layer.output_norm.forward(ctx, out, mid);     // out = LN(ffn + mid)
+      // Post-norm: each block's residual and layer norm fused into its last product.
+      layer.attention.forward(ctx, out, batch.offsets, ws, mid, &layer.attention_norm);  // mid = LN(x + attention(x))
+      layer.feed_forward.forward(ctx, mid, ws, out, &layer.output_norm);                // out = LN(mid + ffn(mid))
     }
   }
 
@@ -147,7 +145,65 @@ BertConfig parse_bert_config(const model::JsonConfig& config) {
 }
 
 std::unique_ptr<Architecture> load_bert(const model::JsonConfig& config, const model::WeightSource& weights) {
-  return std::make_unique<Bert>(parse_bert_config(config), weights);
+  const BertConfig c = parse_bert_config(config);
+  // BertModel saves its tensors unprefixed; BertForMaskedLM, BertForSequenceClassification
+  // and the like under "bert.".
+  return std::make_unique<Bert>(
+      c, model::WeightMap::with_prefixes(weights, {"", "bert."}, "embeddings.word_embeddings.weight"));
+}
+
+namespace {
+
+// BertConfig from llama.cpp's bert.* keys and the embedding tensors' shapes.
+BertConfig bert_config_from_gguf(const model::GgufHparams& hp, const model::WeightSource& weights) {
+  BertConfig c;
+  // llama.cpp records no vocabulary size: the token embedding has one row per id.
+  c.vocab_size = model::gguf_table_rows(weights, "token_embd.weight", /*required=*/true);
+  c.hidden_size = hp.count("embedding_length");
+  c.num_hidden_layers = hp.count("block_count", 0);
+  c.num_attention_heads = hp.count("attention.head_count");
+  c.intermediate_size = hp.count("feed_forward_length");
+  c.max_position_embeddings = hp.count("context_length");
+  c.type_vocab_size = model::gguf_table_rows(weights, "token_types.weight", /*required=*/false);
+  c.layer_norm_eps = hp.find_real("attention.layer_norm_epsilon", 0.0, 0.5).value_or(c.layer_norm_eps);
+  if (c.hidden_size % c.num_attention_heads != 0) {
+    throw input_error("embedding_length " + std::to_string(c.hidden_size) + " is not a multiple of head_count " +
+                          std::to_string(c.num_attention_heads),
+                      {.file = hp.source(), .field = hp.key("attention.head_count")});
+  }
+  if (hp.find_flag("attention.causal").value_or(false)) {
+    throw input_error("causal attention is not supported (molt runs bidirectional BERT encoders)",
+                      {.file = hp.source(), .field = hp.key("attention.causal")});
+  }
+  // GGUF does not record the activation. BERT checkpoints use transformers' "gelu" (exact
+  // erf), which is what the reference computes; llama.cpp itself uses the tanh form.
+  c.hidden_act = "gelu";
+  c.activation = compute::Activation::kGeluErf;
+  return c;
+}
+
+}  // namespace
+
+std::unique_ptr<Architecture> load_bert_gguf(const formats::GgufMetadata& metadata,
+                                             const model::WeightSource& weights) {
+  const model::GgufHparams hp(metadata, "bert", weights.source());
+  const BertConfig c = bert_config_from_gguf(hp, weights);
+  // llama.cpp's names for BERT tensors (convert_hf_to_gguf.py, gguf-py's tensor_mapping.py).
+  model::GgufTensorNames names({
+      {"embeddings.word_embeddings", "token_embd"},
+      {"embeddings.position_embeddings", "position_embd"},
+      {"embeddings.token_type_embeddings", "token_types"},
+      {"embeddings.LayerNorm", "token_embd_norm"},
+      {"encoder.layer.{}.attention.self.query", "blk.{}.attn_q"},
+      {"encoder.layer.{}.attention.self.key", "blk.{}.attn_k"},
+      {"encoder.layer.{}.attention.self.value", "blk.{}.attn_v"},
+      {"encoder.layer.{}.attention.output.dense", "blk.{}.attn_output"},
+      {"encoder.layer.{}.attention.output.LayerNorm", "blk.{}.attn_output_norm"},
+      {"encoder.layer.{}.intermediate.dense", "blk.{}.ffn_up"},
+      {"encoder.layer.{}.output.dense", "blk.{}.ffn_down"},
+      {"encoder.layer.{}.output.LayerNorm", "blk.{}.layer_output_norm"},
+  });
+  return std::make_unique<Bert>(c, model::WeightMap(weights, std::move(names), "the GGUF metadata"));
 }
 
 }  // namespace molt::arch

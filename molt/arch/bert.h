@@ -10,6 +10,7 @@
 
 #include "molt/arch/architecture.h"
 #include "molt/compute/activation.h"
+#include "molt/formats/gguf_metadata.h"
 #include "molt/model/json_config.h"
 #include "molt/model/weight_source.h"
 
@@ -38,5 +39,14 @@ BertConfig parse_bert_config(const model::JsonConfig& config);
 // with the "bert." prefix that BertFor* checkpoints add — checked against the config.
 std::unique_ptr<Architecture> load_bert(const model::JsonConfig& config,
                                         const model::WeightSource& weights);
+
+// The same model from a GGUF file of llama.cpp's "bert" architecture: bert.embedding_length,
+// block_count, attention.head_count, feed_forward_length, context_length (the position
+// table), attention.layer_norm_epsilon; the vocabulary and token-type sizes from the
+// embedding tensors; llama.cpp's tensor names (token_embd, blk.N.attn_q, ...). GGUF does not
+// record the activation: gelu (exact erf), as BERT checkpoints define it. Throws input_error
+// naming the file and the key or tensor.
+std::unique_ptr<Architecture> load_bert_gguf(const formats::GgufMetadata& metadata,
+                                             const model::WeightSource& weights);
 
 }  // namespace molt::arch

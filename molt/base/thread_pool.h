@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -28,8 +29,10 @@ class ThreadPool {
   int size() const { return static_cast<int>(workers_.size()) + 1; }
 
   // Runs every task once and returns when all are done. Tasks are handed out
-  // dynamically. One call at a time per pool: concurrent callers are serialized, and a
-  // call from inside a task runs its tasks inline on the calling thread.
+  // dynamically: a worker that wakes late finds them taken and is not waited for, so a
+  // call never takes longer than the calling thread doing all of it alone. One call at a
+  // time per pool: concurrent callers are serialized, and a call from inside a task runs
+  // its tasks inline on the calling thread.
   void parallel_for(std::size_t n_tasks, const TaskFn& fn);
 
   // Splits [0, n) into contiguous chunks of at least `grain` items, at most a few per thread;
@@ -40,22 +43,26 @@ class ThreadPool {
   static int hardware_threads();
 
  private:
+  // One parallel_for call, on the caller's stack while it runs.
+  struct Job {
+    const TaskFn* fn = nullptr;
+    std::size_t n_tasks = 0;
+    std::atomic<std::size_t> next_task{0};
+    std::atomic<int> users{0};  // workers inside run_tasks for this job
+  };
+
   void worker_loop(int worker);
-  void run_tasks(int worker);
+  static void run_tasks(Job& job, int worker);
 
   std::vector<std::thread> workers_;
   std::mutex submit_mutex_;  // one parallel_for at a time
 
-  std::mutex mutex_;
+  std::mutex mutex_;  // guards job_ and workers' entry into it
   std::condition_variable wake_;
   std::condition_variable done_;
-  std::uint64_t generation_ = 0;
+  std::atomic<std::uint64_t> generation_{0};  // bumped per job; workers spin on it briefly
   bool stopping_ = false;
-  int active_ = 0;
-
-  const TaskFn* fn_ = nullptr;
-  std::size_t n_tasks_ = 0;
-  std::atomic<std::size_t> next_task_{0};
+  Job* job_ = nullptr;
 };
 
 }  // namespace molt

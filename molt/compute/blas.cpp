@@ -15,4 +15,9 @@ void set_blas_threads(int n_threads) { openblas_set_num_threads(n_threads < 1 ? 
 
 int blas_threads() { return openblas_get_num_threads(); }
 
+std::string_view blas_core_name() {
+  const char* name = openblas_get_corename();
+  return name == nullptr ? std::string_view() : std::string_view(name);
+}
+
 }  // namespace molt::compute

@@ -2,6 +2,8 @@
 // Row-major throughout molt: a matrix [rows, cols] has element (r, c) at r * ld + c.
 #pragma once
 
+#include <string_view>
+
 namespace molt::compute {
 
 enum class Trans { kNo, kYes };
@@ -15,5 +17,9 @@ void sgemm(Trans trans_a, Trans trans_b, int m, int n, int k, float alpha, const
 // never oversubscribe the cores; 1 when molt parallelizes around the BLAS calls itself.
 void set_blas_threads(int n_threads);
 int blas_threads();
+
+// The kernel family the BLAS library chose for this CPU ("SkylakeX", "Haswell", "Zen", ...;
+// OpenBLAS picks it at load time, or from OPENBLAS_CORETYPE).
+std::string_view blas_core_name();
 
 }  // namespace molt::compute

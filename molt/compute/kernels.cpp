@@ -1,11 +1,16 @@
 // The one place that chooses kernels at run time.
 #include "molt/compute/kernels.h"
 
+#include "molt/tensor/cpu_features.h"
+
 namespace molt::compute {
 
-// One CPU table today; per-ISA tables (AVX-512, AMX) are chosen here from
-// tensor::cpu_features() when they exist.
-const Kernels& default_kernels() { return cpu_kernels(); }
+// AVX-512 (with oneDNN) where the CPU has it, else OpenBLAS and baseline loops. Later tables
+// (AMX, other devices) are chosen here too.
+const Kernels& default_kernels() {
+  static const Kernels& chosen = tensor::cpu_features().avx512_core() ? avx512_kernels() : cpu_kernels();
+  return chosen;
+}
 
 const char* activation_name(Activation a) {
   switch (a) {

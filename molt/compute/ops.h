@@ -20,9 +20,18 @@
 namespace molt::compute {
 
 // y[m, n] = act(x[m, k] · w[n, k]ᵀ + bias[n]). bias may be null (no bias). y must not
-// overlap x.
+// overlap x. The product is in ctx.precision (w is packed for it on first use); the work is
+// cut into blocks of rows (and, for a few rows, of output columns) across the pool, and the
+// bias and activation are applied to each block while it is still in cache.
 void linear(const Context& ctx, ConstMatrixView x, const Weight& w, const Weight* bias,
             MatrixView y, Activation act = Activation::kIdentity);
+
+// y[m, n] = LayerNorm(x · wᵀ + bias + residual) · gamma + beta: the end of a post-norm
+// transformer block (output projection, residual addition, layer norm) in one pass over each
+// block of rows. residual [m, n]; gamma, beta [n]. y must not overlap x or residual.
+void linear_add_layer_norm(const Context& ctx, ConstMatrixView x, const Weight& w, const Weight* bias,
+                           ConstMatrixView residual, const Weight& gamma, const Weight& beta, float eps,
+                           MatrixView y);
 
 // x = LayerNorm(x + residual) · gamma + beta, row by row. residual may be empty (plain layer
 // norm); gamma, beta [x.cols].
@@ -49,7 +58,29 @@ struct AttentionArgs {
   std::size_t head_dim = 0;
   float scale = 1.0f;
 };
-// Scores take max_len² floats per worker from `ws`, given back on return.
+// One task per (sequence, head), each running the kernel table's attention_head in
+// attention_precision(ctx.precision) with its worker's scratch (ctx.scratch); `ws` is not
+// needed by the kernels of today and stays for callers' scopes.
 void attention(const Context& ctx, const AttentionArgs& args, tensor::Workspace& ws);
+
+// The angles of rotary position embeddings: row p holds cos and sin of p · inv_freq[i] for
+// the rotary_dim / 2 frequencies; enough rows for the longest sequence of a batch.
+struct RotaryTable {
+  ConstMatrixView cos;  // f32 [n_positions, rotary_dim / 2]
+  ConstMatrixView sin;  // f32 [n_positions, rotary_dim / 2]
+  std::size_t rotary_dim = 0;  // leading values of each head that rotate; even, <= head_dim
+  bool interleaved = false;    // pairs (2i, 2i + 1) (GPT-J) instead of (i, i + rotary_dim/2) (GPT-NeoX)
+};
+
+// Rotary position embedding, in place, on every head of x f32 [n_tokens, n_heads · head_dim]
+// (q or k; may be a column block of a fused qkv matrix) for packed sequences: a token's
+// position is its index in its own sequence (0 at each offsets[s]). The table needs a row
+// for every position of the longest sequence.
+void rotary(const Context& ctx, MatrixView x, std::span<const std::uint32_t> offsets, std::size_t n_heads,
+            const RotaryTable& table);
+
+// x = x · act(gate), element-wise, both [n, width]: the gate of gated linear units (SwiGLU,
+// GeGLU, GLU). x and gate must not overlap.
+void gated_activation(const Context& ctx, MatrixView x, ConstMatrixView gate, Activation act);
 
 }  // namespace molt::compute

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "molt/base/error.h"
+#include "molt/compute/kernels.h"
 #include "molt/tensor/convert.h"
 
 namespace molt::compute {
@@ -44,6 +45,39 @@ Weight Weight::table(tensor::Tensor t) {
   w.data_ = std::move(t);
   w.row_bytes_ = w.cols_ * 2;
   return w;
+}
+
+Weight Weight::concat_rows(std::span<const Weight* const> parts) {
+  MOLT_CHECK(!parts.empty());
+  const std::size_t cols = parts.front()->cols();
+  std::size_t rows = 0;
+  for (const Weight* p : parts) {
+    MOLT_CHECK(p->cols() == cols && p->dtype() == tensor::DType::kF32);
+    rows += p->rows();
+  }
+  std::vector<float> values;
+  values.reserve(rows * cols);
+  for (const Weight* p : parts) values.insert(values.end(), p->f32_values().begin(), p->f32_values().end());
+  return dense(tensor::Tensor::from_f32({static_cast<std::int64_t>(rows), static_cast<std::int64_t>(cols)}, values));
+}
+
+const PackedMatrix* Weight::packed(const Kernels& kernels, Precision precision) const {
+  MOLT_CHECK(packs_ != nullptr && dtype() == tensor::DType::kF32);
+  const std::lock_guard<std::mutex> lock(packs_->mutex);
+  for (const Packs::Entry& e : packs_->entries) {
+    if (e.kernels == &kernels && e.precision == precision) return e.packed.get();
+  }
+  Packs::Entry e{&kernels, precision, kernels.pack_matrix(f32(), rows_, cols_, precision)};
+  packs_->entries.push_back(std::move(e));
+  return packs_->entries.back().packed.get();
+}
+
+std::size_t Weight::packed_bytes() const {
+  if (packs_ == nullptr) return 0;
+  const std::lock_guard<std::mutex> lock(packs_->mutex);
+  std::size_t total = 0;
+  for (const Packs::Entry& e : packs_->entries) total += e.packed ? e.packed->n_bytes() : 0;
+  return total;
 }
 
 const float* Weight::f32() const { return data_.values<float>().data(); }

@@ -6,13 +6,20 @@
 //    GGML-quantized tensors are converted once, at load.
 //  - for row lookups (embedding tables): the stored F32, F16 or BF16 rows themselves, each
 //    row widened exactly when gathered, so a half-precision vocabulary costs half the memory.
-// This type is where packed bf16/int8 weights and device placement will live; ops take a
-// Weight, never a raw pointer, so that change stays inside compute/.
+// A matrix also keeps, made on first use, its packed forms: one per kernel table and
+// precision (bf16, int8, or oneDNN's blocked f32), so a run packs every weight once. Device
+// placement will live here too; ops take a Weight, never a raw pointer, so such changes stay
+// inside compute/.
 #pragma once
 
 #include <cstddef>
+#include <memory>
+#include <mutex>
 #include <span>
+#include <vector>
 
+#include "molt/compute/packed_matrix.h"
+#include "molt/compute/precision.h"
 #include "molt/tensor/tensor.h"
 
 namespace molt::compute {
@@ -29,6 +36,9 @@ class Weight {
   static Weight dense(tensor::Tensor t);
   // A lookup table [rows, cols], rows widened on use. Same errors.
   static Weight table(tensor::Tensor t);
+  // The rows of several dense matrices with the same column count stacked into one owning
+  // F32 matrix [Σ rows, cols] (e.g. query, key and value projections as one product).
+  static Weight concat_rows(std::span<const Weight* const> parts);
 
   std::size_t rows() const { return rows_; }
   std::size_t cols() const { return cols_; }
@@ -43,11 +53,29 @@ class Weight {
   // Row r widened to F32 (out.size() == cols()).
   void row_f32(std::size_t r, std::span<float> out) const;
 
+  // This dense matrix prepared for `kernels`' products in `precision` (Kernels::pack_matrix),
+  // made on the first call for that pair and kept; null when that table reads the f32
+  // values as they are. Thread-safe.
+  const PackedMatrix* packed(const Kernels& kernels, Precision precision) const;
+  // Bytes of the packed forms made so far.
+  std::size_t packed_bytes() const;
+
  private:
+  struct Packs {
+    struct Entry {
+      const Kernels* kernels = nullptr;
+      Precision precision = Precision::kF32;
+      std::unique_ptr<PackedMatrix> packed;
+    };
+    std::mutex mutex;
+    std::vector<Entry> entries;
+  };
+
   tensor::Tensor data_;
   std::size_t rows_ = 0;
   std::size_t cols_ = 0;
   std::size_t row_bytes_ = 0;
+  std::unique_ptr<Packs> packs_ = std::make_unique<Packs>();
 };
 
 }  // namespace molt::compute

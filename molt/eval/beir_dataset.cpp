@@ -76,6 +76,8 @@ std::vector<BeirDocument> load_corpus(const std::filesystem::path& path, const P
   return docs;
 }
 
+}  // namespace
+
 std::vector<BeirQuery> load_queries(const std::filesystem::path& path, const Qrels& qrels) {
   const std::string text = read_file(path);
   const std::string source = path.string();
@@ -103,8 +105,6 @@ std::vector<BeirQuery> load_queries(const std::filesystem::path& path, const Qre
   }
   return out;
 }
-
-}  // namespace
 
 BeirDataset load_beir(const std::filesystem::path& dir, const std::string& split,
                       const ProgressFn& progress) {

@@ -31,6 +31,10 @@ struct BeirDataset {
   std::string split;
 };
 
+// The judged queries of `qrels` from a BEIR queries.jsonl, in id order. Input errors name
+// the line; a judged query missing from the file is one.
+std::vector<BeirQuery> load_queries(const std::filesystem::path& path, const Qrels& qrels);
+
 // Loads `dir`. Errors (molt::Error) name the file and line: a missing file (not_found), a
 // line that is not a JSON object, a missing or non-string "_id"/"text" (an integer "_id" is
 // accepted as its decimal string), a non-string "title", a duplicate id, or a judged query

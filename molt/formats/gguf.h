@@ -63,6 +63,7 @@ class GgufFile {
 
   const std::string& path() const { return map_.path(); }
   std::uint64_t file_size() const { return map_.size(); }
+  std::span<const std::byte> bytes() const { return map_.bytes(); }  // the whole file
   const GgufHeader& header() const { return header_; }
   std::uint32_t version() const { return header_.version; }
   const GgufMetadata& metadata() const { return header_.metadata; }

@@ -1,6 +1,7 @@
 #include "molt/formats/jsonl_texts.h"
 
 #include "molt/base/error.h"
+#include "molt/formats/json_text.h"
 
 namespace molt::formats {
 
@@ -8,15 +9,7 @@ std::optional<TextRecord> parse_text_record(std::string_view line, std::int64_t 
                                             const std::string& source) {
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) return std::nullopt;
   const Where where{.file = source, .line = line_no};
-  nlohmann::json obj;
-  try {
-    obj = nlohmann::json::parse(line);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw input_error("malformed JSON at byte " + std::to_string(e.byte), where);
-  } catch (const nlohmann::json::exception&) {
-    // A number too large for a double (1e999) is out_of_range, not a parse_error.
-    throw input_error("malformed JSON: a number is out of range", where);
-  }
+  const nlohmann::json obj = parse_json(line, where);
   if (!obj.is_object()) throw input_error("expected a JSON object", where);
   TextRecord rec;
   rec.line = line_no;

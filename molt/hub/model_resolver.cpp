@@ -28,9 +28,11 @@ bool has_config(const fs::path& folder) {
 }
 
 // The path a model folder stands for: the folder, or its .gguf file when it holds one and
-// no Hugging Face configuration.
+// no transformers config.json (sentence-transformers files beside a .gguf describe the
+// pipeline around it, not another model).
 fs::path model_path_in(const fs::path& folder) {
-  if (has_config(folder)) return folder;
+  std::error_code ec;
+  if (fs::is_regular_file(folder / "config.json", ec)) return folder;
   const auto ggufs = gguf_files(folder);
   if (ggufs.size() == 1) return ggufs.front();
   if (ggufs.size() > 1) {

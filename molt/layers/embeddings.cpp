@@ -5,7 +5,7 @@
 namespace molt::layers {
 
 TokenEmbeddings TokenEmbeddings::load(const Parameters& params, const std::string& prefix,
-                                      const TokenEmbeddingsConfig& config) {
+                                      const TokenEmbeddingsConfig& config, const std::string& norm) {
   TokenEmbeddings e;
   e.config_ = config;
   const auto h = static_cast<std::int64_t>(config.hidden);
@@ -18,7 +18,8 @@ TokenEmbeddings TokenEmbeddings::load(const Parameters& params, const std::strin
     e.types_ = params.table(prefix + ".token_type_embeddings.weight",
                             {static_cast<std::int64_t>(config.type_vocab_size), h});
   }
-  e.norm_ = LayerNorm::load(params, prefix + ".LayerNorm", config.hidden, config.layer_norm_eps);
+  e.norm_ = LayerNorm::load(params, norm.empty() ? prefix + ".LayerNorm" : norm, config.hidden,
+                            config.layer_norm_eps);
   return e;
 }
 

@@ -27,10 +27,10 @@ class TokenEmbeddings {
  public:
   TokenEmbeddings() = default;
   // "<prefix>.word_embeddings.weight" [vocab, hidden], "<prefix>.position_embeddings.weight"
-  // [max_positions, hidden], "<prefix>.token_type_embeddings.weight" [types, hidden],
-  // "<prefix>.LayerNorm".
+  // [max_positions, hidden], "<prefix>.token_type_embeddings.weight" [types, hidden], and the
+  // layer norm at `norm` (default "<prefix>.LayerNorm"; nomic-bert's is "emb_ln").
   static TokenEmbeddings load(const Parameters& params, const std::string& prefix,
-                              const TokenEmbeddingsConfig& config);
+                              const TokenEmbeddingsConfig& config, const std::string& norm = {});
 
   // out f32 [n_tokens, hidden] for packed sequences: positions restart at 0 at each
   // offsets[s]. Ids must be in [0, vocab) and sequences no longer than max_positions

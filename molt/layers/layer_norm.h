@@ -21,6 +21,12 @@ class LayerNorm {
   void forward(const compute::Context& ctx, compute::MatrixView x,
                compute::ConstMatrixView residual = {}) const;
 
+  // The parameters, for ops that fuse the norm into a preceding product
+  // (compute::linear_add_layer_norm).
+  const compute::Weight& gamma() const { return gamma_; }
+  const compute::Weight& beta() const { return beta_; }
+  float eps() const { return eps_; }
+
  private:
   compute::Weight gamma_;
   compute::Weight beta_;

@@ -4,6 +4,7 @@
 
 #include "molt/base/error.h"
 #include "molt/base/file_io.h"
+#include "molt/formats/gguf.h"
 
 namespace molt::model {
 namespace fs = std::filesystem;
@@ -84,6 +85,21 @@ std::optional<std::int64_t> modules_dimension(const fs::path& folder) {
   return dim;
 }
 
+// A GGUF file's header: general.architecture, <arch>.embedding_length and context_length
+// (sentence-transformers files beside it are not consulted here).
+void summarize_gguf(const fs::path& path, ModelSummary& summary) {
+  try {
+    const formats::GgufFile file(path);
+    const auto arch = file.metadata().find_string("general.architecture");
+    if (!arch) return;
+    summary.architecture = *arch;
+    if (const auto dim = file.metadata().find_u32(*arch + ".embedding_length")) summary.dimension = *dim;
+    if (const auto ctx = file.metadata().find_u32(*arch + ".context_length")) summary.max_length = *ctx;
+  } catch (const Error& e) {
+    summary.problem = e.message();
+  }
+}
+
 }  // namespace
 
 ModelSummary summarize_model(const fs::path& folder_or_gguf) {
@@ -92,6 +108,7 @@ ModelSummary summarize_model(const fs::path& folder_or_gguf) {
   std::error_code ec;
   if (!fs::is_directory(folder_or_gguf, ec)) {
     summary.format = folder_or_gguf.extension() == ".gguf" ? "gguf" : "none";
+    if (summary.format == "gguf") summarize_gguf(folder_or_gguf, summary);
     return summary;
   }
   const fs::path& folder = folder_or_gguf;

@@ -13,7 +13,7 @@ namespace molt::model {
 // unknown and says so in `problem` instead of failing the whole listing.
 struct ModelSummary {
   std::string format;        // "safetensors", "gguf", or "none" (no weights file)
-  std::string architecture;  // config.json "model_type"; empty when unknown
+  std::string architecture;  // config.json "model_type" (a GGUF file: general.architecture); empty when unknown
   std::optional<std::int64_t> dimension;   // the embedding size the model outputs
   std::optional<std::int64_t> max_length;  // max_seq_length, else max_position_embeddings
   std::uint64_t size_bytes = 0;            // every file, symlinks followed

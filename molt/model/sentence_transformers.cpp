@@ -126,11 +126,32 @@ Prompts parse_prompts(const JsonConfig& config) {
   return out;
 }
 
-SentenceTransformersConfig read_sentence_transformers_config(const fs::path& folder) {
+namespace {
+
+void read_prompts(const fs::path& folder, SentenceTransformersConfig& out) {
+  const fs::path prompts_path = folder / "config_sentence_transformers.json";
+  if (const auto config = JsonConfig::read_if_exists(prompts_path)) {
+    out.files.push_back(relative_name(folder, prompts_path));
+    Prompts prompts = parse_prompts(*config);
+    out.prompts = std::move(prompts.prompts);
+    out.default_prompt_name = std::move(prompts.default_name);
+  }
+}
+
+}  // namespace
+
+SentenceTransformersConfig read_sentence_transformers_config(const fs::path& folder,
+                                                             WithoutModulesJson without_modules_json) {
   SentenceTransformersConfig out;
   out.transformer_folder = folder;
   const auto modules = JsonConfig::read_if_exists(folder / "modules.json", /*allow_array=*/true);
-  if (!modules) return out;  // a plain transformers model
+  if (!modules) {
+    if (without_modules_json == WithoutModulesJson::kReadTextSettings) {
+      read_transformer_config(folder, folder, out);
+      read_prompts(folder, out);
+    }
+    return out;  // a plain transformers model
+  }
   out.has_modules_json = true;
   out.files.push_back("modules.json");
   for (const ModuleEntry& m : parse_modules(*modules)) {
@@ -158,13 +179,7 @@ SentenceTransformersConfig read_sentence_transformers_config(const fs::path& fol
         break;
     }
   }
-  const fs::path prompts_path = folder / "config_sentence_transformers.json";
-  if (const auto config = JsonConfig::read_if_exists(prompts_path)) {
-    out.files.push_back(relative_name(folder, prompts_path));
-    Prompts prompts = parse_prompts(*config);
-    out.prompts = std::move(prompts.prompts);
-    out.default_prompt_name = std::move(prompts.default_name);
-  }
+  read_prompts(folder, out);
   return out;
 }
 

@@ -73,7 +73,13 @@ Prompts parse_prompts(const JsonConfig& config);
 // Reads every file above from `folder`. Throws input_error naming the file and field for
 // malformed content, an unknown module type, a module out of place (two Transformers, a
 // Dense before the Pooling, no Pooling), a default_prompt_name that names no prompt.
-SentenceTransformersConfig read_sentence_transformers_config(const std::filesystem::path& folder);
+// `without_modules_json`: what to do when there is no modules.json — read nothing, as
+// sentence-transformers does for a plain transformers folder, or still read the folder's
+// sentence_bert_config.json and config_sentence_transformers.json (the folder of a .gguf
+// file, whose pipeline the file itself describes).
+enum class WithoutModulesJson { kReadNothing, kReadTextSettings };
+SentenceTransformersConfig read_sentence_transformers_config(
+    const std::filesystem::path& folder, WithoutModulesJson without_modules_json = WithoutModulesJson::kReadNothing);
 
 // tokenizer_config.json's model_max_length (or its old name max_len) in `folder`; nullopt
 // when absent, null, or larger than any real limit (transformers writes 1e30 for "none").

@@ -7,8 +7,8 @@
 
 namespace molt::model {
 
-WeightMap::WeightMap(const WeightSource& source, Rename rename)
-    : source_(&source), rename_(std::move(rename)) {}
+WeightMap::WeightMap(const WeightSource& source, Rename rename, std::string configuration)
+    : source_(&source), rename_(std::move(rename)), configuration_(std::move(configuration)) {}
 
 WeightMap WeightMap::with_prefixes(const WeightSource& source, const std::vector<std::string>& prefixes,
                                    std::string_view probe) {
@@ -48,7 +48,7 @@ tensor::Tensor WeightMap::require(std::string_view canonical, const tensor::Shap
   if (!info) throw input_error("missing tensor", {.file = source_->source(), .tensor = name});
   if (info->shape != shape) {
     throw input_error("shape " + tensor::shape_string(info->shape) +
-                          " disagrees with config.json (expected " + tensor::shape_string(shape) + ")",
+                          " disagrees with " + configuration_ + " (expected " + tensor::shape_string(shape) + ")",
                       {.file = info->file, .tensor = name});
   }
   return source_->tensor(name);

@@ -1,8 +1,8 @@
 // WeightMap: an architecture's tensors under their canonical names (transformers' names
 // without any task-head prefix: "embeddings.word_embeddings.weight"), mapped onto the names a
 // file stores them under. For safetensors the mapping is a prefix ("bert." for
-// BertForMaskedLM and friends); for GGUF it will be llama.cpp's renaming ("token_embd.weight")
-// — either way the architecture asks for the same canonical names.
+// BertForMaskedLM and friends); for GGUF it is llama.cpp's renaming ("token_embd.weight",
+// GgufTensorNames) — either way the architecture asks for the same canonical names.
 #pragma once
 
 #include <functional>
@@ -20,7 +20,9 @@ class WeightMap {
   // canonical name → stored name.
   using Rename = std::function<std::string(std::string_view)>;
 
-  WeightMap(const WeightSource& source, Rename rename);
+  // `configuration` names what the expected shapes come from, in errors ("config.json",
+  // "the GGUF metadata").
+  WeightMap(const WeightSource& source, Rename rename, std::string configuration = "config.json");
 
   // Canonical names stored under one of `prefixes`: the first under which `probe` exists is
   // used for every tensor. Throws input_error naming the file and the probe when none does.
@@ -43,6 +45,7 @@ class WeightMap {
  private:
   const WeightSource* source_;
   Rename rename_;
+  std::string configuration_;
 };
 
 }  // namespace molt::model

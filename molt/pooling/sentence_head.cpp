@@ -30,7 +30,9 @@ SentenceHead::SentenceHead(const model::PoolingConfig& pooling, const std::vecto
   }
   output_dim_ = width;
   matryoshka_.pre_step = pre_step;
-  matryoshka_.renormalize = normalizes_;
+  // The layer-norm recipe is nomic-embed-text-v1.5's card, which ends with F.normalize
+  // whether or not the folder's modules.json normalizes (the published v1.5 folder does not).
+  matryoshka_.renormalize = normalizes_ || pre_step == model::MatryoshkaPreStep::kLayerNorm;
 }
 
 std::string SentenceHead::describe() const {

@@ -8,6 +8,8 @@
 #include "molt/base/thread_pool.h"
 #include "molt/compute/blas.h"
 #include "molt/compute/context.h"
+#include "molt/model/gguf_model.h"
+#include "molt/model/gguf_weight_source.h"
 #include "molt/model/sentence_transformers.h"
 #include "molt/model/weight_source.h"
 #include "molt/pooling/sentence_head.h"
@@ -58,7 +60,21 @@ struct Encoder::Impl {
   tokenizer::Encoding tokenize(std::string_view text, const std::optional<std::string>& prompt,
                                bool want_tokens) const;
   Embeddings encode(std::span<const Sequence> seqs, const EmbedOptions& options) const;
+  void pack_weights() const;
 };
+
+// Weights are packed for the run's kernels and precision on their first product
+// (compute::Weight::packed); one forward pass over a single token makes every product run
+// once, so that it happens here, at load, and the first encode pays nothing.
+void Encoder::Impl::pack_weights() const {
+  const std::vector<std::int32_t> ids = {0};
+  const std::vector<std::uint32_t> offsets = {0, 1};
+  WorkspacePool::Lease ws = workspaces.lease();
+  compute::Context call_ctx = ctx;
+  call_ctx.scratch = ws.workers(static_cast<std::size_t>(ctx.n_workers()));
+  const compute::MatrixView states(ws->floats(info.hidden_size).data(), 1, info.hidden_size);
+  arch->forward(call_ctx, arch::TokenBatch{ids, offsets}, *ws, states);
+}
 
 void Encoder::Impl::check_dim(const EmbedOptions& options) const {
   if (options.dim > info.dim) {
@@ -121,6 +137,12 @@ Embeddings Encoder::Impl::encode(std::span<const Sequence> seqs, const EmbedOpti
 
   const auto batches = plan_batches(lengths, options.batch_size, max_batch_tokens);
   WorkspacePool::Lease ws = workspaces.lease();
+  // This call's context: the encoder's, with this call's per-worker arenas. Everything after
+  // the encoder (pooling, Dense heads: per text, not per token) computes in f32.
+  compute::Context call_ctx = ctx;
+  call_ctx.scratch = ws.workers(static_cast<std::size_t>(ctx.n_workers()));
+  compute::Context head_ctx = call_ctx;
+  head_ctx.precision = compute::Precision::kF32;
   std::vector<std::int32_t> ids;
   std::vector<std::uint32_t> offsets;
   std::vector<std::uint32_t> prompt_lengths;
@@ -139,9 +161,9 @@ Embeddings Encoder::Impl::encode(std::span<const Sequence> seqs, const EmbedOpti
     const std::size_t n_seqs = batch.items.size();
     const compute::MatrixView states(ws->floats(ids.size() * info.hidden_size).data(), ids.size(),
                                      info.hidden_size);  // f32 [n_tokens, hidden]
-    arch->forward(ctx, arch::TokenBatch{ids, offsets}, *ws, states);
+    arch->forward(call_ctx, arch::TokenBatch{ids, offsets}, *ws, states);
     const compute::MatrixView vectors(ws->floats(n_seqs * dim).data(), n_seqs, dim);  // f32 [n_seqs, dim]
-    head->apply(ctx, states, offsets, prompt_lengths, *ws, vectors);
+    head->apply(head_ctx, states, offsets, prompt_lengths, *ws, vectors);
     for (std::size_t s = 0; s < n_seqs; ++s) {
       std::memcpy(out.values.data() + batch.items[s] * dim, vectors.row(s), dim * sizeof(float));
     }
@@ -158,32 +180,76 @@ const ModelInfo& Encoder::info() const { return impl_->info; }
 
 const tokenizer::Tokenizer& Encoder::tokenizer() const { return *impl_->tokenizer; }
 
-Encoder Encoder::load(const fs::path& path, const EncoderOptions& options) {
-  if (options.precision != Precision::kF32) {
-    throw usage_error(std::string("precision ") + precision_name(options.precision) +
-                      " is not available yet: molt computes in fp32 for now");
-  }
-  std::error_code ec;
-  if (!fs::exists(path, ec)) throw not_found_error("no such model", {.file = path.string()});
-  if (!fs::is_directory(path, ec)) {
-    if (path.extension() == ".gguf") {
-      throw input_error("running GGUF models is not supported yet; use the model's Hugging Face folder",
-                        {.file = path.string()});
-    }
-    throw input_error("not a model folder", {.file = path.string()});
-  }
-  auto impl = std::make_shared<Impl>();
-  impl->st = model::read_sentence_transformers_config(path);
-  const fs::path& folder = impl->st.transformer_folder;
+namespace {
+
+// What opening a model gives, whatever its format, before the shared checks.
+struct OpenedModel {
+  const arch::ArchitectureEntry* entry = nullptr;
+  fs::path root;                   // the folder the configuration files are relative to
+  std::vector<std::string> files;  // configuration and tokenizer files, for the identity
+  std::optional<std::int64_t> tokenizer_max_length;  // tokenizer_config.json's model_max_length
+  std::string config_file;         // where the transformer's hyper-parameters come from, for errors
+};
+
+// A Hugging Face / sentence-transformers folder: config.json, safetensors weights, the tokenizer
+// files, and the sentence-transformers modules.
+OpenedModel open_folder(const fs::path& path, Encoder::Impl& impl) {
+  OpenedModel m;
+  impl.st = model::read_sentence_transformers_config(path);
+  const fs::path& folder = impl.st.transformer_folder;
   const fs::path config_path = folder / "config.json";
+  std::error_code ec;
   if (!fs::exists(config_path, ec)) {
     throw not_found_error("no config.json: not a transformers model folder", {.file = config_path.string()});
   }
   const model::JsonConfig config = model::JsonConfig::read(config_path);
-  const arch::ArchitectureEntry& entry = arch::find_architecture(config);
-  impl->tokenizer = tokenizer::Tokenizer::load(folder);
-  impl->weights = model::open_weights(folder);
-  impl->arch = entry.load(config, *impl->weights);
+  m.entry = &arch::find_architecture(config);
+  impl.tokenizer = tokenizer::Tokenizer::load(folder);
+  impl.weights = model::open_weights(folder);
+  impl.arch = m.entry->load(config, *impl.weights);
+  m.root = path;
+  m.files = impl.st.files;
+  m.files.push_back(relative_to(path, config_path));
+  for (const char* name : model::tokenizer_file_names()) m.files.push_back(relative_to(path, folder / name));
+  m.tokenizer_max_length = model::tokenizer_model_max_length(folder);
+  m.config_file = config_path.string();
+  return m;
+}
+
+// A GGUF file: hyper-parameters, tokenizer and weights from the file; the pipeline after the
+// transformer from its pooling_type, the sentence-transformers files beside it, and
+// model::read_gguf_sentence_config's defaults.
+OpenedModel open_gguf(const fs::path& path, Encoder::Impl& impl) {
+  OpenedModel m;
+  auto weights = std::make_unique<model::GgufWeightSource>(path);
+  const formats::GgufMetadata& metadata = weights->metadata();
+  m.entry = &arch::find_gguf_architecture(metadata, weights->source());
+  impl.arch = m.entry->load_gguf(metadata, *weights);
+  impl.st = model::read_gguf_sentence_config(path, metadata, m.entry->gguf_architecture,
+                                             static_cast<std::int64_t>(impl.arch->hidden_size()));
+  impl.tokenizer = tokenizer::Tokenizer::from_gguf(weights->file());
+  impl.weights = std::move(weights);
+  m.root = impl.st.transformer_folder;
+  m.files = impl.st.files;
+  m.config_file = path.string();
+  return m;
+}
+
+}  // namespace
+
+Encoder Encoder::load(const fs::path& path, const EncoderOptions& options) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw not_found_error("no such model", {.file = path.string()});
+  auto impl = std::make_shared<Impl>();
+  OpenedModel opened;
+  if (fs::is_directory(path, ec)) {
+    opened = open_folder(path, *impl);
+  } else if (path.extension() == ".gguf") {
+    opened = open_gguf(path, *impl);
+  } else {
+    throw input_error("not a model: a model folder or a .gguf file", {.file = path.string()});
+  }
+  const arch::ArchitectureEntry& entry = *opened.entry;
   const arch::Architecture& a = *impl->arch;
 
   model::PoolingConfig pooling =
@@ -191,20 +257,20 @@ Encoder Encoder::load(const fs::path& path, const EncoderOptions& options) {
   if (static_cast<std::size_t>(pooling.word_embedding_dimension) != a.hidden_size()) {
     throw input_error("word_embedding_dimension " + std::to_string(pooling.word_embedding_dimension) +
                           " disagrees with the transformer's hidden size " + std::to_string(a.hidden_size()),
-                      {.file = (path / "1_Pooling" / "config.json").string(), .field = "word_embedding_dimension"});
+                      {.file = (opened.root / "1_Pooling" / "config.json").string(), .field = "word_embedding_dimension"});
   }
   impl->head = std::make_unique<pooling::SentenceHead>(pooling, impl->st.heads, entry.matryoshka_pre_step);
 
-  // sentence-transformers' max_seq_length, else Transformer's default: the position limit,
-  // lowered to the tokenizer's model_max_length. Never beyond the position table.
+  // sentence-transformers' max_seq_length, else Transformer's default: the declared position
+  // limit, lowered to the tokenizer's model_max_length. Never beyond the position table.
   std::optional<std::int64_t> max_len = impl->st.max_seq_length;
   if (!max_len) {
     std::optional<std::int64_t> limit;
-    if (a.max_positions()) limit = static_cast<std::int64_t>(*a.max_positions());
-    if (const auto tok = model::tokenizer_model_max_length(folder)) limit = limit ? std::min(*limit, *tok) : *tok;
+    if (a.context_length()) limit = static_cast<std::int64_t>(*a.context_length());
+    if (const auto tok = opened.tokenizer_max_length) limit = limit ? std::min(*limit, *tok) : *tok;
     if (!limit) {
       throw input_error("no max_seq_length and no position limit: cannot tell where to truncate",
-                        {.file = config_path.string()});
+                        {.file = opened.config_file});
     }
     max_len = limit;
   }
@@ -232,20 +298,25 @@ Encoder Encoder::load(const fs::path& path, const EncoderOptions& options) {
   info.matryoshka_pre_step = entry.matryoshka_pre_step;
   for (const model::WeightFile& f : impl->weights->files()) info.weight_bytes += f.bytes.size();
 
-  std::vector<std::string> files = impl->st.files;
-  files.push_back(relative_to(path, config_path));
-  for (const char* name : model::tokenizer_file_names()) files.push_back(relative_to(path, folder / name));
   info.identity.name = options.name.empty() ? model::default_model_name(path) : options.name;
-  info.identity.hash = model::model_content_hash(path, files, *impl->weights);
+  info.identity.hash = model::model_content_hash(opened.root, opened.files, *impl->weights);
 
   impl->max_batch_tokens = std::max<std::size_t>(options.max_batch_tokens, 1);
   impl->pool = std::make_unique<ThreadPool>(options.n_threads);
   impl->ctx.pool = impl->pool.get();
   impl->ctx.kernels = options.reference_kernels ? &compute::reference_kernels() : &compute::default_kernels();
+  impl->ctx.precision = options.precision;
+  impl->pack_weights();
   return Encoder(std::move(impl));
 }
 
 double Encoder::flops(std::span<const std::uint32_t> n_tokens) const { return impl_->arch->flops(n_tokens); }
+
+std::string_view Encoder::kernels() const { return impl_->ctx.kernels->name; }
+
+Precision Encoder::precision() const { return impl_->ctx.precision; }
+
+int Encoder::n_threads() const { return impl_->pool->size(); }
 
 Embeddings Encoder::embed_tokens(std::span<const std::vector<std::int32_t>> ids, const EmbedOptions& options) const {
   if (!options.prompt_name.empty() || options.prefix) {

@@ -4,17 +4,24 @@
 // Design
 //  - Load reads a model folder as sentence-transformers 2.7 does (config.json, modules.json,
 //    1_Pooling/, Dense and Normalize modules, sentence_bert_config.json,
-//    config_sentence_transformers.json; a plain transformers folder gets mean pooling),
-//    memory-maps the weights (an F32 model runs straight from the page cache; nothing is
-//    copied), checks every tensor's shape against config.json, and hashes configuration and
-//    weights into the model's identity. Everything is validated before the first encode.
+//    config_sentence_transformers.json; a plain transformers folder gets mean pooling), or a
+//    GGUF file (hyper-parameters, tokenizer and weights from the file; pooling from its
+//    pooling_type; model::read_gguf_sentence_config's defaults, or the sentence-transformers
+//    files beside it), memory-maps the weights (an F32 model runs straight from the page
+//    cache; nothing is copied), checks every tensor's shape against the configuration, and
+//    hashes configuration and weights into the model's identity. Everything is validated
+//    before the first encode.
 //  - Encode: the model's own text preparation (prompt, strip, lower-case, truncation), then
 //    sequences sorted by length and packed into batches under a token budget — the tokens of
 //    a batch form one [n_tokens, hidden] matrix for every linear layer, no padding anywhere;
 //    attention runs per sequence on its own length. Token states go through the one
 //    pooling stage (pooling/), then Matryoshka truncation when a smaller dim is asked for.
 //  - Threads: the encoder owns a pool of n_threads; every op splits its work across it and
-//    the BLAS library runs single-threaded inside it (no oversubscription).
+//    the matrix libraries (oneDNN, OpenBLAS) run single-threaded inside it (no
+//    oversubscription).
+//  - Precision: fp32, bf16 or int8 matrix products (EncoderOptions::precision), the weights
+//    packed for the chosen kernels and precision at load; everything after the encoder
+//    (pooling, Dense heads, normalization) is f32.
 //  - Thread-safe: encode calls may come from many threads at once. They share the pool
 //    (whose parallel sections run one at a time) and each lease their own scratch workspace.
 //  - Copies of an Encoder share the loaded model.
@@ -27,6 +34,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "molt/base/progress.h"
@@ -39,7 +47,9 @@ namespace molt::runtime {
 // Fixed at load.
 struct EncoderOptions {
   int n_threads = 0;                      // <= 0: one per hardware thread
-  Precision precision = Precision::kF32;  // fp32 only for now; others are refused at load
+  // The number format of the encoder's matrix products (compute/precision.h): fp32 (exact
+  // to the reference), bf16 or int8. Weights are packed for it once, at load.
+  Precision precision = Precision::kF32;
   // Tokens per forward pass. Bounds the workspace (about 10 · hidden floats per token) while
   // keeping matrix products large; a sequence longer than this goes through alone.
   std::size_t max_batch_tokens = 4096;
@@ -69,9 +79,9 @@ struct Embeddings {
 
 class Encoder {
  public:
-  // A model folder (or, later, a .gguf file). Throws not_found_error for a missing path or
-  // file, input_error naming the file and the field or tensor for anything malformed or
-  // unsupported, usage_error for an option molt cannot honour (bf16/int8 for now).
+  // A model folder or a .gguf file. Throws not_found_error for a missing path or file,
+  // input_error naming the file and the field, metadata key or tensor for anything malformed
+  // or unsupported.
   static Encoder load(const std::filesystem::path& folder_or_gguf, const EncoderOptions& options = {});
 
   const ModelInfo& info() const;
@@ -102,6 +112,12 @@ class Encoder {
   // Floating-point operations (2 per multiply-add) of the forward pass on sequences of
   // these token counts, nothing for padding — for throughput figures (GFLOP/s).
   double flops(std::span<const std::uint32_t> n_tokens) const;
+
+  // The kernel table computing ("avx512", "cpu" or "reference"; compute/kernels.h), the
+  // precision and the number of threads, as chosen at load.
+  std::string_view kernels() const;
+  Precision precision() const;
+  int n_threads() const;
 
   Encoder(const Encoder&) = default;
   Encoder& operator=(const Encoder&) = default;

@@ -17,8 +17,8 @@ namespace molt::runtime {
 struct ModelInfo {
   model::ModelIdentity identity;     // name + hash of configuration, tokenizer and weights
   std::filesystem::path path;        // the folder (or .gguf file) loaded
-  std::string format;                // "safetensors"
-  std::string architecture;          // config.json's model_type: "bert"
+  std::string format;                // "safetensors", "gguf"
+  std::string architecture;          // config.json's model_type: "bert", "nomic_bert"
   std::string architecture_details;  // "6 layers, hidden 384, 12 heads, ffn 1536, gelu"
   std::string pooling;               // "mean -> Normalize"
   std::size_t dim = 0;               // width of the output vectors (before any --dim)

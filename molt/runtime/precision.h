@@ -1,16 +1,13 @@
-// The numeric precision an encoder computes in. fp32 is exact to the reference; bf16 and
-// int8 trade accuracy for speed and are not implemented yet (load refuses them).
+// The numeric precision an encoder computes in: compute::Precision (compute/precision.h
+// defines each format), named here as well because it is a run option of the Encoder.
 #pragma once
 
-#include <optional>
-#include <string_view>
+#include "molt/compute/precision.h"
 
 namespace molt::runtime {
 
-enum class Precision { kF32, kBF16, kInt8 };
-
-const char* precision_name(Precision p);  // "fp32", "bf16", "int8"
-// "fp32" (also "f32", "float32"), "bf16" ("bfloat16"), "int8"; nullopt otherwise.
-std::optional<Precision> parse_precision(std::string_view name);
+using compute::parse_precision;
+using compute::Precision;
+using compute::precision_name;
 
 }  // namespace molt::runtime

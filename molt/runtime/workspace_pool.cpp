@@ -3,23 +3,24 @@
 namespace molt::runtime {
 
 WorkspacePool::Lease WorkspacePool::lease() {
-  std::unique_ptr<tensor::Workspace> ws;
+  std::unique_ptr<Set> set;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!free_.empty()) {
-      ws = std::move(free_.back());
+      set = std::move(free_.back());
       free_.pop_back();
     }
   }
-  if (!ws) ws = std::make_unique<tensor::Workspace>();
-  return Lease(*this, std::move(ws));
+  if (!set) set = std::make_unique<Set>();
+  return Lease(*this, std::move(set));
 }
 
-void WorkspacePool::give_back(std::unique_ptr<tensor::Workspace> ws) {
-  if (!ws) return;
-  ws->reset();
+void WorkspacePool::give_back(std::unique_ptr<Set> set) {
+  if (!set) return;
+  set->main.reset();
+  for (tensor::Workspace& w : set->workers) w.reset();
   std::lock_guard<std::mutex> lock(mutex_);
-  free_.push_back(std::move(ws));
+  free_.push_back(std::move(set));
 }
 
 }  // namespace molt::runtime

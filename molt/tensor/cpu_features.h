@@ -10,6 +10,15 @@ struct CpuFeatures {
   bool avx2 = false;
   bool fma = false;
   bool avx512f = false;
+  // The AVX-512 subsets molt's AVX-512 kernels need together (F, BW, VL, DQ), and the two
+  // extensions its bf16 and int8 products use: VDPBF16PS and VPDPBUSD.
+  bool avx512bw = false;
+  bool avx512vl = false;
+  bool avx512dq = false;
+  bool avx512_bf16 = false;
+  bool avx512_vnni = false;
+
+  bool avx512_core() const { return avx512f && avx512bw && avx512vl && avx512dq && fma; }
 };
 
 // Detected on first use; the same for the whole process.

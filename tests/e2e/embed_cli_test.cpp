@@ -20,6 +20,7 @@
 #include "tests/support/embedding_fixtures.h"
 #include "tests/support/fake_hub.h"
 #include "tests/support/format_writers.h"
+#include "tests/support/jsonl_file.h"
 #include "tests/support/process.h"
 #include "tests/support/test_env.h"
 
@@ -34,24 +35,10 @@ std::string input_of(const ExpectedFile& file) {
   return in;
 }
 
-std::vector<nlohmann::json> output_lines(const std::string& out) {
-  std::vector<nlohmann::json> lines;
-  std::istringstream in(out);
-  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
-  return lines;
-}
 
-// Environment without the parent's model locations or Hub settings.
-ProcessOptions isolated(const fs::path& hf_home, std::string stdin_data = {}) {
-  ProcessOptions o;
-  o.env = {{"HF_HOME", hf_home.string()}, {"HF_HUB_CACHE", ""},  {"HUGGINGFACE_HUB_CACHE", ""},
-           {"HF_HUB_OFFLINE", "1"},       {"MOLT_MODELS", ""},   {"HF_ENDPOINT", ""}};
-  o.stdin_data = std::move(stdin_data);
-  return o;
-}
 
 void expect_matches(const ExpectedFile& file, const std::string& out) {
-  const auto lines = output_lines(out);
+  const auto lines = parse_jsonl(out);
   ASSERT_EQ(lines.size(), file.lines.size());
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const auto& want = file.lines[i];
@@ -76,7 +63,7 @@ TEST_P(EmbedCli, EveryExpectedFileThroughTheCommandLine) {
     SCOPED_TRACE(file.path.string());
     std::vector<std::string> args = {"embed", "--model", m.model_dir.string()};
     for (const auto& a : split_args(file.molt_args)) args.push_back(a);
-    const auto r = run_molt(args, isolated(tmp.path(), input_of(file)));
+    const auto r = run_molt(args, offline_options(tmp.path(), input_of(file)));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     expect_matches(file, r.out);
   }
@@ -90,16 +77,16 @@ std::string model_name(const ::testing::TestParamInfo<FixtureModel>& p) {
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, EmbedCli, ::testing::ValuesIn(bert_fixture_models()), model_name);
+INSTANTIATE_TEST_SUITE_P(Fixtures, EmbedCli, ::testing::ValuesIn(embedding_fixture_models()), model_name);
 
 TEST(EmbedCliOutput, NpyMatrixEqualsTheJsonlRowsAndIdsAreOptional) {
   MOLT_REQUIRE_FIXTURE("tiny-bert");
   TempDir tmp;
   const std::string model = (fixtures_dir() / "tiny-bert").string();
   const std::string input = "{\"text\": \"hello\"}\n\n{\"id\": \"b\", \"text\": \"world\"}\n{\"id\": 7, \"text\": \"\"}\n";
-  const auto jsonl = run_molt({"embed", "--model", model}, isolated(tmp.path(), input));
+  const auto jsonl = run_molt({"embed", "--model", model}, offline_options(tmp.path(), input));
   ASSERT_EQ(jsonl.exit_code, 0) << jsonl.err;
-  const auto lines = output_lines(jsonl.out);
+  const auto lines = parse_jsonl(jsonl.out);
   ASSERT_EQ(lines.size(), 3u);  // the blank line is skipped
   EXPECT_FALSE(lines[0].contains("id"));
   EXPECT_EQ(lines[1]["id"], "b");
@@ -107,7 +94,7 @@ TEST(EmbedCliOutput, NpyMatrixEqualsTheJsonlRowsAndIdsAreOptional) {
 
   const fs::path npy = tmp / "out.npy";
   const auto r = run_molt({"embed", "--model", model, "--format", "npy", "--output", npy.string()},
-                          isolated(tmp.path(), input));
+                          offline_options(tmp.path(), input));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(r.out.empty());
   const auto matrix = formats::read_npy_file(npy);
@@ -119,7 +106,7 @@ TEST(EmbedCliOutput, NpyMatrixEqualsTheJsonlRowsAndIdsAreOptional) {
   }
   // An empty input is an empty matrix, still a valid .npy.
   const auto empty = run_molt({"embed", "--model", model, "--format", "npy", "--output", npy.string()},
-                              isolated(tmp.path(), ""));
+                              offline_options(tmp.path(), ""));
   ASSERT_EQ(empty.exit_code, 0) << empty.err;
   EXPECT_EQ(formats::read_npy_file(npy).shape(), (tensor::Shape{0, 16}));
 }
@@ -130,7 +117,6 @@ TEST(EmbedCliOutput, UsageErrorsExitTwoAndWriteNothing) {
   const std::string model = (fixtures_dir() / "tiny-bert-cls").string();
   const fs::path out = tmp / "out.jsonl";
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
-      {{"--precision", "bf16"}, "bf16 is not available yet"},
       {{"--precision", "fp64"}, "unknown --precision"},
       {{"--prompt", "passage"}, "no prompt 'passage'"},
       {{"--dim", "49"}, "larger than the model's"},
@@ -140,13 +126,13 @@ TEST(EmbedCliOutput, UsageErrorsExitTwoAndWriteNothing) {
   for (const auto& [extra, text] : cases) {
     std::vector<std::string> args = {"embed", "--model", model, "--output", out.string()};
     args.insert(args.end(), extra.begin(), extra.end());
-    const auto r = run_molt(args, isolated(tmp.path(), "{\"text\": \"x\"}\n"));
+    const auto r = run_molt(args, offline_options(tmp.path(), "{\"text\": \"x\"}\n"));
     EXPECT_EQ(r.exit_code, 2) << extra[0] << ": " << r.err;
     EXPECT_NE(r.err.find(text), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(out));
   }
   const auto bad_line = run_molt({"embed", "--model", model, "--output", out.string()},
-                                 isolated(tmp.path(), "{\"text\": \"x\"}\n{\"text\": 3}\n"));
+                                 offline_options(tmp.path(), "{\"text\": \"x\"}\n{\"text\": 3}\n"));
   EXPECT_EQ(bad_line.exit_code, 2);
   EXPECT_NE(bad_line.err.find("line 2"), std::string::npos) << bad_line.err;
   EXPECT_FALSE(fs::exists(out));
@@ -162,9 +148,9 @@ TEST(EmbedCliStatic, StaticModelsLoadAndEmbed) {
         "{\"id\": 1, \"text\": \"Glucose metabolism in pancreatic beta cells\"}\n"
         "{\"id\": 2, \"text\": \"Glucose metabolism in pancreatic beta cells\"}\n"
         "{\"id\": 3, \"text\": \"A randomized trial of vitamin D supplementation\"}\n";
-    const auto r = run_molt({"embed", "--model", (models_dir() / name).string()}, isolated(tmp.path(), input));
+    const auto r = run_molt({"embed", "--model", (models_dir() / name).string()}, offline_options(tmp.path(), input));
     ASSERT_EQ(r.exit_code, 0) << name << ": " << r.err;
-    const auto lines = output_lines(r.out);
+    const auto lines = parse_jsonl(r.out);
     ASSERT_EQ(lines.size(), 3u);
     std::vector<std::vector<float>> v;
     for (const auto& l : lines) v.push_back(l["embedding"].get<std::vector<float>>());
@@ -181,13 +167,13 @@ TEST(EmbedCliStatic, StaticModelsLoadAndEmbed) {
 // by its id, first through `molt pull`, then on first use by `molt embed` itself.
 TEST(EmbedCliHub, PulledModelEmbedsLikeItsFixture) {
   MOLT_REQUIRE_FIXTURE("tiny-bert");
-  const FixtureModel tiny = bert_fixture_models().front();
+  const FixtureModel tiny = embedding_fixture_models().front();
   const ExpectedFile file = read_expected_file(tiny, fixtures_dir() / "tiny-bert" / "expected.jsonl");
   FakeHub hub;
   hub.add_repo_from_folder("org/tiny-bert", fixtures_dir() / "tiny-bert");
   hub.add_repo_from_folder("org/tiny-bert-copy", fixtures_dir() / "tiny-bert");
   TempDir tmp;
-  ProcessOptions o = isolated(tmp / "hf", input_of(file));
+  ProcessOptions o = offline_options(tmp / "hf", input_of(file));
   o.env["HF_HUB_OFFLINE"] = "";
   o.env["HF_ENDPOINT"] = hub.endpoint();
   const auto pull = run_molt({"pull", "org/tiny-bert"}, o);
@@ -236,7 +222,7 @@ class BrokenModel : public ::testing::Test {
 
   // Runs molt embed on the broken copy: exit 2, one line naming every part of `names`.
   void expect_refused(const std::vector<std::string>& names) {
-    const auto r = run_molt({"embed", "--model", dir().string()}, isolated(tmp_.path(), "{\"text\": \"hello\"}\n"));
+    const auto r = run_molt({"embed", "--model", dir().string()}, offline_options(tmp_.path(), "{\"text\": \"hello\"}\n"));
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_TRUE(r.out.empty());
     EXPECT_TRUE(r.err.starts_with("molt: error: ")) << r.err;
@@ -305,7 +291,7 @@ TEST_F(BrokenModel, UnsupportedActivation) {
 
 TEST_F(BrokenModel, NotAModelFolder) {
   fs::remove(dir() / "config.json");
-  const auto r = run_molt({"embed", "--model", dir().string()}, isolated(tmp_.path(), "{\"text\": \"x\"}\n"));
+  const auto r = run_molt({"embed", "--model", dir().string()}, offline_options(tmp_.path(), "{\"text\": \"x\"}\n"));
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("config.json"), std::string::npos) << r.err;
 }

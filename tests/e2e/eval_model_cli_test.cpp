@@ -191,7 +191,7 @@ TEST_F(EvalModelCli, ModelFlagErrors) {
       {{"--bm25", "--model", model}, "--hybrid --model M"},
       {{"--model", model, "--query-prompt", "query"}, "no prompt 'query'"},
       {{"--model", model, "--dim", "400"}, "larger than the model's"},
-      {{"--model", model, "--precision", "int8"}, "not available yet"},
+      {{"--model", model, "--precision", "fp16"}, "unknown --precision"},
   };
   for (const auto& [extra, text] : cases) {
     std::vector<std::string> args = {"eval", "--beir", dir().string()};

@@ -1,7 +1,11 @@
 // Invariance: a text's vector does not depend on how it is batched or threaded — batch size
-// 1 vs 64, 1 vs 2 threads, a small vs a large token budget — within 1e-6 per value. Inputs:
-// every fixture's reference ids, plus random id sequences up to max_seq_length long (long
-// sequences are where packing, attention blocking and thread splits differ most).
+// 1 vs 64, 1 vs 2 threads, a small vs a large token budget — within 1e-6 per value, relative
+// to the value where it is larger than 1. Where the BLAS rounds a row by its place in a block
+// of rows (OpenBLAS's Haswell kernels, which AVX2 CPUs get), the last bits of each product
+// move with the batch and the layers carry that along: there the bound is 4e-6, still well
+// inside the 1e-5 of the golden tests. Inputs: every fixture's reference ids, plus random id
+// sequences up to max_seq_length long (long sequences are where packing, attention blocking
+// and thread splits differ most).
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -10,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include "molt/compute/kernels.h"
 #include "molt/runtime/encoder.h"
 #include "tests/support/embedding_fixtures.h"
 #include "tests/support/test_env.h"
@@ -21,13 +26,15 @@ using molt::runtime::Embeddings;
 using molt::runtime::Encoder;
 using molt::runtime::EncoderOptions;
 
-constexpr double kBound = 1e-6;
+// gemm_nt_uniform_rows is 0 where no padding makes a row's product independent of its batch.
+const double kBound = molt::compute::default_kernels().gemm_nt_uniform_rows(384, 384) == 0 ? 4e-6 : 1e-6;
 
-double max_abs_diff(const Embeddings& a, const Embeddings& b) {
+double max_scaled_diff(const Embeddings& a, const Embeddings& b) {
   EXPECT_EQ(a.values.size(), b.values.size());
   double worst = 0.0;
   for (std::size_t i = 0; i < std::min(a.values.size(), b.values.size()); ++i) {
-    worst = std::max(worst, std::fabs(static_cast<double>(a.values[i]) - b.values[i]));
+    const double x = a.values[i], y = b.values[i];
+    worst = std::max(worst, std::fabs(x - y) / std::max({1.0, std::fabs(x), std::fabs(y)}));
   }
   return worst;
 }
@@ -75,16 +82,16 @@ void check_model(const molt::test::FixtureModel& m, std::size_t n_random) {
   const Embeddings c = enc2.embed_tokens(ids, batch64);
   const Embeddings d = enc2.embed_tokens(ids, batch1);
   const Embeddings e = enc_small.embed_tokens(ids, batch64);
-  EXPECT_LE(max_abs_diff(a, b), kBound) << "batch 1 vs 64, one thread";
-  EXPECT_LE(max_abs_diff(b, c), kBound) << "1 vs 2 threads, batch 64";
-  EXPECT_LE(max_abs_diff(a, d), kBound) << "1 vs 2 threads, batch 1";
-  EXPECT_LE(max_abs_diff(c, e), kBound) << "token budget 4096 vs 300";
+  EXPECT_LE(max_scaled_diff(a, b), kBound) << "batch 1 vs 64, one thread";
+  EXPECT_LE(max_scaled_diff(b, c), kBound) << "1 vs 2 threads, batch 64";
+  EXPECT_LE(max_scaled_diff(a, d), kBound) << "1 vs 2 threads, batch 1";
+  EXPECT_LE(max_scaled_diff(c, e), kBound) << "token budget 4096 vs 300";
   std::printf("  %s: %zu inputs; batch 1 vs 64 %.3g, threads 1 vs 2 %.3g\n", m.name.c_str(), ids.size(),
-              max_abs_diff(a, b), max_abs_diff(b, c));
+              max_scaled_diff(a, b), max_scaled_diff(b, c));
 }
 
 TEST(EncoderInvariance, TinyModels) {
-  for (const auto& m : molt::test::bert_fixture_models()) {
+  for (const auto& m : molt::test::embedding_fixture_models()) {
     if (m.generated) continue;
     MOLT_REQUIRE_FIXTURE(m.name);
     SCOPED_TRACE(m.name);
@@ -95,14 +102,14 @@ TEST(EncoderInvariance, TinyModels) {
 TEST(EncoderInvariance, FullSizeMiniLM) {
   MOLT_REQUIRE_FIXTURE("full-size/all-MiniLM-L6-v2");
   MOLT_REQUIRE_GENERATED("all-MiniLM-L6-v2");
-  for (const auto& m : molt::test::bert_fixture_models()) {
+  for (const auto& m : molt::test::embedding_fixture_models()) {
     if (m.name == "full-size/all-MiniLM-L6-v2") check_model(m, 12);
   }
 }
 
 TEST(EncoderInvariance, ConcurrentCallsAgreeWithSequentialOnes) {
   MOLT_REQUIRE_FIXTURE("tiny-bert");
-  const auto models = molt::test::bert_fixture_models();
+  const auto models = molt::test::embedding_fixture_models();
   const auto& m = models.front();
   EncoderOptions options;
   options.n_threads = 2;
@@ -119,7 +126,7 @@ TEST(EncoderInvariance, ConcurrentCallsAgreeWithSequentialOnes) {
     });
   }
   for (auto& th : threads) th.join();
-  for (const Embeddings& g : got) EXPECT_LE(max_abs_diff(g, want), kBound);
+  for (const Embeddings& g : got) EXPECT_LE(max_scaled_diff(g, want), kBound);
 }
 
 }  // namespace

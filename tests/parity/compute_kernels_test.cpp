@@ -9,8 +9,11 @@
 #include <gtest/gtest.h>
 
 #include "molt/base/thread_pool.h"
+#include "molt/compute/blas.h"
 #include "molt/compute/kernels.h"
 #include "molt/compute/ops.h"
+#include "molt/layers/rotary_embedding.h"
+#include "molt/tensor/cpu_features.h"
 
 namespace {
 
@@ -85,7 +88,10 @@ TEST(KernelParity, GemmUniformRowsMakesRowsIndependentOfTheBatch) {
     std::vector<float> all(rows * n);
     cpu().gemm_nt(rows, n, k, 1.0f, a.data(), k, b.data(), k, 0.0f, all.data(), n);
     const std::size_t u = cpu().gemm_nt_uniform_rows(n, k);
-    ASSERT_GE(u, 1u);
+    if (u == 0) {
+      GTEST_SKIP() << "OpenBLAS's " << molt::compute::blas_core_name()
+                   << " kernels round a row by its place in a block; the invariance tests bound the difference";
+    }
     ASSERT_LE(u, rows);
     for (std::size_t m = u; m < rows; m += 7) {
       std::vector<float> part(m * n);
@@ -122,6 +128,42 @@ TEST(KernelParity, ElementwiseKernelsMatchReference) {
   ref().softmax_rows(s_ref.data(), ld, rows, cols);
   cpu().softmax_rows(s_cpu.data(), ld, rows, cols);
   for (std::size_t i = 0; i < s_ref.size(); ++i) ASSERT_NEAR(s_cpu[i], s_ref[i], 1e-7 + 1e-6 * std::fabs(s_ref[i]));
+}
+
+TEST(KernelParity, RotaryAndGatedActivationMatchReference) {
+  std::mt19937 rng(12);
+  // 5 tokens of 3 heads of 16 values in a strided view (a column block of a wider matrix).
+  const std::size_t rows = 5, heads = 3, head_dim = 16, ld = heads * head_dim + 7;
+  const auto x = random_vector(rows * ld, rng, 2.0f);
+  std::uniform_real_distribution<float> angle(-40.0f, 40.0f);
+  const std::size_t half = 8, ld_table = half + 3;
+  std::vector<float> cos(rows * ld_table), sin(rows * ld_table);
+  for (std::size_t i = 0; i < cos.size(); ++i) {
+    const float a = angle(rng);
+    cos[i] = std::cos(a);
+    sin[i] = std::sin(a);
+  }
+  for (const std::size_t rotary_dim : {std::size_t{16}, std::size_t{8}}) {
+    for (const bool interleaved : {false, true}) {
+      SCOPED_TRACE(::testing::Message() << "rotary_dim " << rotary_dim << " interleaved " << interleaved);
+      auto y_ref = x, y_cpu = x;
+      ref().rotary(y_ref.data(), ld, rows, heads, head_dim, rotary_dim, interleaved, cos.data(), sin.data(), ld_table);
+      cpu().rotary(y_cpu.data(), ld, rows, heads, head_dim, rotary_dim, interleaved, cos.data(), sin.data(), ld_table);
+      for (std::size_t i = 0; i < y_ref.size(); ++i) ASSERT_NEAR(y_cpu[i], y_ref[i], 1e-6 * (1 + std::fabs(y_ref[i]))) << i;
+    }
+  }
+  const std::size_t cols = 37, ldg = 41;
+  const auto gate = random_vector(rows * ldg, rng, 3.0f);
+  for (const Activation act : {Activation::kSilu, Activation::kGeluErf, Activation::kSigmoid}) {
+    SCOPED_TRACE(molt::compute::activation_name(act));
+    auto y_ref = x, y_cpu = x;
+    ref().gated_activation(act, y_ref.data(), ld, gate.data(), ldg, rows, cols);
+    cpu().gated_activation(act, y_cpu.data(), ld, gate.data(), ldg, rows, cols);
+    // The activation's float error scales with the factor it multiplies.
+    for (std::size_t i = 0; i < y_ref.size(); ++i) {
+      ASSERT_NEAR(y_cpu[i], y_ref[i], 1e-7 * (1 + std::fabs(x[i])) + 4e-7 * std::fabs(y_ref[i])) << i;
+    }
+  }
 }
 
 // The ops with a pool of three threads and the CPU kernels, against the ops on one thread
@@ -165,6 +207,64 @@ TEST(OpParity, ThreadedOpsMatchTheReferenceOnOneThread) {
     molt::compute::attention(*ctx, args, ws);
   }
   for (std::size_t i = 0; i < o_ref.size(); ++i) ASSERT_NEAR(o_fast[i], o_ref[i], 1e-5) << i;
+
+  // Rotary embeddings over packed sequences whose boundaries fall inside the pieces the
+  // pool splits the tokens into: every token turns by its position in its own sequence.
+  const std::vector<std::uint32_t> seqs = {0, 5, 6, 6, 40, 57};
+  const std::size_t m = seqs.back();
+  const molt::layers::RotaryEmbedding rope({.head_dim = head_dim, .rotary_dim = 6, .base = 1000.0, .interleaved = false});
+  ws.reset();
+  const auto table = rope.table(34, ws);
+  const auto q = random_vector(m * 3 * width, rng);
+  auto r_fast = q, r_ref = q;
+  molt::compute::rotary(fast, {r_fast.data(), m, width, 3 * width}, seqs, heads, table);
+  molt::compute::rotary(oracle, {r_ref.data(), m, width, 3 * width}, seqs, heads, table);
+  for (std::size_t i = 0; i < r_ref.size(); ++i) ASSERT_NEAR(r_fast[i], r_ref[i], 1e-6) << i;
+  // Token 7 (position 1 of the fourth sequence) equals token 7 rotated alone at position 1.
+  std::vector<float> alone(q.begin() + 6 * 3 * width, q.begin() + 8 * 3 * width);
+  const std::vector<std::uint32_t> two = {0, 2};
+  molt::compute::rotary(oracle, {alone.data(), 2, width, 3 * width}, two, heads, table);
+  for (std::size_t c = 0; c < width; ++c) ASSERT_EQ(alone[3 * width + c], r_ref[7 * 3 * width + c]) << c;
+  for (std::size_t c = width; c < 3 * width; ++c) ASSERT_EQ(r_ref[7 * 3 * width + c], q[7 * 3 * width + c]) << "k, v untouched";
+}
+
+// Linear layers in every precision: the AVX-512 table (oneDNN brgemm) against the reference
+// table, which computes bf16 and int8 exactly as compute/quantize.h defines them, so the two
+// differ only by the order of f32 sums (bf16, f32) or not at all before dequantization
+// (int8's int32 sums are exact). Many rows (row blocks, a remainder of every size class),
+// few rows on a pool (column ranges), and one row at a time (each row's result must not
+// depend on the rows multiplied with it).
+TEST(OpParity, LinearInEveryPrecisionMatchesTheReferenceTable) {
+  const Kernels& fast_kernels = molt::compute::avx512_kernels();
+  if (&fast_kernels == &cpu() || !molt::tensor::cpu_features().avx512_core()) GTEST_SKIP() << "no AVX-512 on this CPU";
+  std::mt19937 rng(13);
+  molt::ThreadPool pool(2);
+  const std::size_t in = 384, out = 1152;
+  const auto w_values = random_vector(out * in, rng, 0.05f), b_values = random_vector(out, rng);
+  const auto w = molt::compute::Weight::dense(molt::tensor::Tensor::from_f32({static_cast<std::int64_t>(out), static_cast<std::int64_t>(in)}, w_values));
+  const auto b = molt::compute::Weight::dense(molt::tensor::Tensor::from_f32({static_cast<std::int64_t>(out)}, b_values));
+  using molt::compute::Precision;
+  for (const Precision p : {Precision::kF32, Precision::kBF16, Precision::kInt8}) {
+    const molt::compute::Context fast{&fast_kernels, &pool, p};
+    const molt::compute::Context fast_one{&fast_kernels, nullptr, p};
+    const molt::compute::Context oracle{&ref(), nullptr, p};
+    for (const std::size_t n : {std::size_t{1}, std::size_t{8}, std::size_t{127}, std::size_t{300}}) {
+      SCOPED_TRACE(::testing::Message() << "precision " << static_cast<int>(p) << ", rows " << n);
+      const auto x = random_vector(n * in, rng);
+      std::vector<float> y_fast(n * out), y_ref(n * out), y_row(out);
+      molt::compute::linear(fast, {x.data(), n, in}, w, &b, {y_fast.data(), n, out}, Activation::kGeluErf);
+      molt::compute::linear(oracle, {x.data(), n, in}, w, &b, {y_ref.data(), n, out}, Activation::kGeluErf);
+      // bf16 rounds activations after GELU's cheaper form: a few bf16 ulps of the output.
+      const float tol = p == Precision::kF32 ? 2e-5f : 2e-3f;
+      for (std::size_t i = 0; i < y_ref.size(); ++i) {
+        ASSERT_NEAR(y_fast[i], y_ref[i], tol + tol * std::fabs(y_ref[i])) << "i " << i;
+      }
+      for (const std::size_t r : {std::size_t{0}, n / 2, n - 1}) {
+        molt::compute::linear(fast_one, {x.data() + r * in, 1, in}, w, &b, {y_row.data(), 1, out}, Activation::kGeluErf);
+        for (std::size_t j = 0; j < out; ++j) ASSERT_EQ(y_row[j], y_fast[r * out + j]) << "row " << r << " col " << j;
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -40,19 +40,34 @@ std::vector<char*> c_strings(std::vector<std::string>& v) {
   return out;
 }
 
-// In the child after fork: set up and exec, never return.
-[[noreturn]] void exec_child(const std::vector<std::string>& argv, const ProcessOptions& options,
-                             int in_fd, int out_fd, int err_fd) {
+// Everything the child needs, made before fork: a child of a multi-threaded process may only
+// call async-signal-safe functions, since another thread may have held the allocator's lock
+// at the fork (a reader thread of the test did, and the child then hung for ever).
+struct ExecPlan {
+  std::vector<std::string> args;
+  std::vector<std::string> env;
+  std::vector<char*> c_args;
+  std::vector<char*> c_env;
+  std::string cwd;
+
+  ExecPlan(const std::vector<std::string>& argv, const ProcessOptions& options)
+      : args(argv), env(build_env(options.env)), cwd(options.cwd.string()) {
+    c_args = c_strings(args);
+    c_env = c_strings(env);
+  }
+};
+
+// In the child after fork: set up and exec, never return. System calls only.
+[[noreturn]] void exec_child(const ExecPlan& plan, int in_fd, int out_fd, int err_fd) {
   ::dup2(in_fd, STDIN_FILENO);
   ::dup2(out_fd, STDOUT_FILENO);
   ::dup2(err_fd, STDERR_FILENO);
-  if (!options.cwd.empty() && ::chdir(options.cwd.c_str()) != 0) _exit(126);
-  std::vector<std::string> args = argv;
-  std::vector<std::string> env = build_env(options.env);
-  auto c_args = c_strings(args);
-  auto c_env = c_strings(env);
-  ::execvpe(c_args[0], c_args.data(), c_env.data());
-  std::fprintf(stderr, "exec %s failed: %s\n", c_args[0], std::strerror(errno));
+  if (!plan.cwd.empty() && ::chdir(plan.cwd.c_str()) != 0) _exit(126);
+  ::execvpe(plan.c_args[0], plan.c_args.data(), plan.c_env.data());
+  static constexpr char kFailed[] = "exec failed: ";
+  [[maybe_unused]] ssize_t ignored = ::write(STDERR_FILENO, kFailed, sizeof kFailed - 1);
+  ignored = ::write(STDERR_FILENO, plan.c_args[0], std::strlen(plan.c_args[0]));
+  ignored = ::write(STDERR_FILENO, "\n", 1);
   _exit(127);
 }
 
@@ -79,9 +94,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
       ::pipe2(err_pipe, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");
   }
+  const ExecPlan plan(argv, options);
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) exec_child(argv, options, in_pipe[0], out_pipe[1], err_pipe[1]);
+  if (pid == 0) exec_child(plan, in_pipe[0], out_pipe[1], err_pipe[1]);
   ::close(in_pipe[0]);
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
@@ -148,6 +164,14 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   return result;
 }
 
+ProcessOptions offline_options(const std::filesystem::path& hf_home, std::string stdin_data) {
+  ProcessOptions o;
+  o.env = {{"HF_HOME", hf_home.string()}, {"HF_HUB_CACHE", ""},  {"HUGGINGFACE_HUB_CACHE", ""},
+           {"HF_HUB_OFFLINE", "1"},       {"MOLT_MODELS", ""},   {"HF_ENDPOINT", ""}};
+  o.stdin_data = std::move(stdin_data);
+  return o;
+}
+
 ProcessResult run_molt(const std::vector<std::string>& args, const ProcessOptions& options) {
   std::vector<std::string> argv{molt_binary().string()};
   argv.insert(argv.end(), args.begin(), args.end());
@@ -167,9 +191,10 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
   if (out_fd < 0 || err_fd < 0 || ::pipe2(in_pipe, O_CLOEXEC) != 0) {
     throw std::runtime_error("cannot set up a background process");
   }
+  const ExecPlan plan(argv, options);
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
-  if (pid_ == 0) exec_child(argv, options, in_pipe[0], out_fd, err_fd);
+  if (pid_ == 0) exec_child(plan, in_pipe[0], out_fd, err_fd);
   ::close(in_pipe[0]);
   ::close(out_fd);
   ::close(err_fd);

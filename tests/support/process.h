@@ -35,6 +35,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
 // Convenience: runs build/molt with `args`.
 ProcessResult run_molt(const std::vector<std::string>& args, const ProcessOptions& options = {});
 
+// Options for a molt that sees none of the user's models or Hub settings: HF_HOME at
+// `hf_home`, offline, no MOLT_MODELS, HF_HUB_CACHE or HF_ENDPOINT; `stdin_data` as input.
+ProcessOptions offline_options(const std::filesystem::path& hf_home, std::string stdin_data = {});
+
 // A process running in the background. Its stdout and stderr go to files (so a busy child
 // never blocks on a full pipe); the destructor kills it with SIGKILL if still running.
 class BackgroundProcess {

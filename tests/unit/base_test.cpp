@@ -3,6 +3,7 @@
 #include <fstream>
 #include <numeric>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -134,6 +135,39 @@ TEST(ThreadPool, RangesCoverEverything) {
   });
   EXPECT_EQ(std::accumulate(seen.begin(), seen.end(), 0), 10007);
   EXPECT_EQ(*std::min_element(seen.begin(), seen.end()), 1);
+}
+
+// Many short calls back to back: workers that wake late for one call must neither run a
+// task of the next with the old function nor keep the caller waiting for a task they never
+// took. Every call sees each of its tasks exactly once, with the call's own function.
+TEST(ThreadPool, BackToBackShortCallsRunEachTaskOnce) {
+  ThreadPool pool(3);
+  std::vector<int> hits(4);
+  for (int call = 0; call < 20000; ++call) {
+    std::fill(hits.begin(), hits.end(), 0);
+    const std::size_t n = 2 + static_cast<std::size_t>(call % 3);
+    pool.parallel_for(n, [&, call](std::size_t t, int) {
+      // Every few calls the tasks take long enough for the workers to join in.
+      std::atomic<int> spin{0};
+      while (call % 8 == 0 && spin.fetch_add(1, std::memory_order_relaxed) < 20000) {
+      }
+      hits[t] += call + 1;
+    });
+    for (std::size_t t = 0; t < hits.size(); ++t) ASSERT_EQ(hits[t], t < n ? call + 1 : 0) << "call " << call;
+  }
+}
+
+TEST(ThreadPool, CallersFromSeveralThreadsAreSerialized) {
+  ThreadPool pool(2);
+  std::atomic<int> total{0};
+  std::vector<std::thread> callers;
+  for (int c = 0; c < 3; ++c) {
+    callers.emplace_back([&] {
+      for (int i = 0; i < 2000; ++i) pool.parallel_for(3, [&](std::size_t, int) { total.fetch_add(1); });
+    });
+  }
+  for (auto& t : callers) t.join();
+  EXPECT_EQ(total.load(), 3 * 2000 * 3);
 }
 
 TEST(ThreadPool, NestedCallsRunInline) {

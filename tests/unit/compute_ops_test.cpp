@@ -1,6 +1,6 @@
 // Compute ops on values worked out by hand: activations, layer norm, softmax, a linear
-// layer, row gathering from an F16 table, attention over two packed sequences; the
-// workspace arena and the batch planner.
+// layer, row gathering from an F16 table, attention over two packed sequences, rotary
+// position embeddings, gated activations; the workspace arena and the batch planner.
 #include <cmath>
 #include <vector>
 
@@ -8,6 +8,7 @@
 
 #include "molt/compute/kernels.h"
 #include "molt/compute/ops.h"
+#include "molt/layers/rotary_embedding.h"
 #include "molt/runtime/batch_plan.h"
 #include "molt/tensor/half.h"
 #include "molt/tensor/workspace.h"
@@ -109,6 +110,65 @@ TEST_P(OpsByHand, AttentionKeepsSequencesApart) {
   EXPECT_NEAR(out[0], 5.0f, 1e-6);
   EXPECT_NEAR(out[1], 5.0f, 1e-6);
   EXPECT_NEAR(out[2], -1.0f, 1e-6);
+}
+
+TEST_P(OpsByHand, RotaryTurnsPairsByTheTableAngles) {
+  // One head of 4 values, pair 0 turned by 90° (cos 0, sin 1), pair 1 by 0°.
+  const float cos[] = {0.0f, 1.0f}, sin[] = {1.0f, 0.0f};
+  // Halves (GPT-NeoX): pairs (0, 2) and (1, 3). (a, b) = (1, 3) → (a·0 − b·1, b·0 + a·1) = (−3, 1).
+  std::vector<float> x = {1, 2, 3, 4};
+  GetParam()->rotary(x.data(), 4, 1, 1, 4, 4, /*interleaved=*/false, cos, sin, 2);
+  EXPECT_EQ(x, (std::vector<float>{-3, 2, 1, 4}));
+  // Interleaved (GPT-J): pairs (0, 1) and (2, 3): (1, 2) → (−2, 1).
+  x = {1, 2, 3, 4};
+  GetParam()->rotary(x.data(), 4, 1, 1, 4, 4, /*interleaved=*/true, cos, sin, 2);
+  EXPECT_EQ(x, (std::vector<float>{-2, 1, 3, 4}));
+  // Two heads, only the first 2 values of each rotate (rotary_dim 2 of head_dim 4).
+  x = {1, 2, 3, 4, 5, 6, 7, 8};
+  GetParam()->rotary(x.data(), 8, 1, 2, 4, 2, /*interleaved=*/false, cos, sin, 2);
+  EXPECT_EQ(x, (std::vector<float>{-2, 1, 3, 4, -6, 5, 7, 8}));
+}
+
+TEST_P(OpsByHand, RotaryPositionsRestartWithEverySequence) {
+  // rotary_dim 2: one frequency, inv_freq = 1/base^0 = 1, so a token at position p turns by p
+  // radians. Sequences [t0 t1] [t2]: t0 and t2 are at position 0 (unchanged), t1 at 1.
+  const molt::layers::RotaryEmbedding rope({.head_dim = 2, .rotary_dim = 2, .base = 10000.0, .interleaved = false});
+  molt::tensor::Workspace ws;
+  const auto table = rope.table(2, ws);
+  std::vector<float> x = {1, 0, 1, 0, 0.5f, 2};
+  const std::vector<std::uint32_t> offsets = {0, 2, 3};
+  molt::compute::rotary(ctx(), {x.data(), 3, 2}, offsets, 1, table);
+  EXPECT_FLOAT_EQ(x[0], 1.0f);
+  EXPECT_FLOAT_EQ(x[1], 0.0f);
+  EXPECT_NEAR(x[2], std::cos(1.0), 1e-7);
+  EXPECT_NEAR(x[3], std::sin(1.0), 1e-7);
+  EXPECT_FLOAT_EQ(x[4], 0.5f);
+  EXPECT_FLOAT_EQ(x[5], 2.0f);
+}
+
+TEST_P(OpsByHand, RotaryFrequenciesFallWithTheBase) {
+  // inv_freq[i] = 1 / base^(2i / rotary_dim): base 100, rotary_dim 4 → 1 and 1/10.
+  const molt::layers::RotaryEmbedding rope({.head_dim = 4, .rotary_dim = 4, .base = 100.0, .interleaved = false});
+  molt::tensor::Workspace ws;
+  const auto table = rope.table(4, ws);
+  ASSERT_EQ(table.cos.rows, 4u);
+  ASSERT_EQ(table.cos.cols, 2u);
+  EXPECT_NEAR(table.cos.row(3)[0], std::cos(3.0), 1e-7);
+  EXPECT_NEAR(table.sin.row(3)[1], std::sin(0.3), 1e-7);
+  EXPECT_EQ(table.cos.row(0)[1], 1.0f);
+  EXPECT_EQ(table.sin.row(0)[0], 0.0f);
+}
+
+TEST_P(OpsByHand, GatedActivationMultipliesByTheActivatedGate) {
+  // SwiGLU: x · silu(g); silu(1) = 0.7310585786, silu(−1) = −0.2689414214. GLU: x · σ(g).
+  std::vector<float> x = {2, 3}, gate = {1, -1};
+  molt::compute::gated_activation(ctx(), {x.data(), 1, 2}, {gate.data(), 1, 2}, Activation::kSilu);
+  EXPECT_NEAR(x[0], 2 * 0.7310585786300049, 1e-6);
+  EXPECT_NEAR(x[1], 3 * -0.2689414213699951, 1e-6);
+  x = {2, 3};
+  molt::compute::gated_activation(ctx(), {x.data(), 1, 2}, {gate.data(), 1, 2}, Activation::kSigmoid);
+  EXPECT_NEAR(x[0], 2 * 0.7310585786300049, 1e-6);
+  EXPECT_NEAR(x[1], 3 * 0.2689414213699951, 1e-6);
 }
 
 INSTANTIATE_TEST_SUITE_P(Kernels, OpsByHand,

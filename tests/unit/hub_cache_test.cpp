@@ -110,6 +110,9 @@ TEST(Resolver, FolderGgufAndBadPaths) {
   fs::create_directories(tmp / "gguf-dir");
   std::ofstream(tmp / "gguf-dir" / "x.gguf", std::ios::binary) << "GGUF";
   EXPECT_EQ(resolve_model((tmp / "gguf-dir").string(), o).path, tmp / "gguf-dir" / "x.gguf");
+  // sentence-transformers files beside it describe its pipeline: still the file.
+  std::ofstream(tmp / "gguf-dir" / "modules.json") << "[]";
+  EXPECT_EQ(resolve_model((tmp / "gguf-dir").string(), o).path, tmp / "gguf-dir" / "x.gguf");
   std::ofstream(tmp / "gguf-dir" / "y.gguf", std::ios::binary) << "GGUF";
   EXPECT_THROW(resolve_model((tmp / "gguf-dir").string(), o), Error);
 

@@ -35,7 +35,7 @@ const std::map<std::string, std::set<std::string>>& allowed() {
       {"migrate", {"base", "tensor", "compute", "formats", "index", "store", "eval", "runtime",
                    "tokenizer", "model", "hub"}},
       {"server", {"base", "tensor", "compute", "formats", "index", "store", "eval", "runtime",
-                  "tokenizer", "model", "hub", "migrate"}},
+                  "tokenizer", "model", "hub", "migrate", "pooling"}},
   };
   return table;
 }

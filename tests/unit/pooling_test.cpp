@@ -94,6 +94,24 @@ TEST(Matryoshka, Recipes) {
   EXPECT_NEAR(out[1], -0.75 / n, 1e-6);
 }
 
+TEST(SentenceHead, TheLayerNormRecipeNormalizesEvenWithoutANormalizeModule) {
+  // nomic-embed-text-v1.5's published folder has no Normalize module; its card's Matryoshka
+  // recipe ends with F.normalize all the same. The full-width vector stays as pooled.
+  const molt::pooling::SentenceHead head(config({PoolingMode::kCls}), {}, molt::model::MatryoshkaPreStep::kLayerNorm);
+  EXPECT_FALSE(head.normalizes());
+  molt::tensor::Workspace ws;
+  const molt::compute::Context ctx;
+  const std::vector<float> states = {3, 4, 0, 0, 12, 5, 0, 0};
+  const std::vector<std::uint32_t> offsets = {0, 2, 4};
+  std::vector<float> full(4), cut(2);
+  head.apply(ctx, {states.data(), 4, 2}, offsets, {}, ws, {full.data(), 2, 2});
+  EXPECT_EQ(full, (std::vector<float>{3, 4, 12, 5}));
+  head.apply(ctx, {states.data(), 4, 2}, offsets, {}, ws, {cut.data(), 2, 1});
+  // Layer norm of (3, 4) is (-1, 1) and of (12, 5) is (1, -1) (up to eps); the first value
+  // of each, normalized: -1 and 1 (without the normalization: about -0.999995).
+  EXPECT_EQ(cut, (std::vector<float>{-1.0f, 1.0f}));
+}
+
 TEST(SentenceHead, PoolsNormalizesAndTruncates) {
   molt::model::HeadModule normalize;
   normalize.kind = molt::model::HeadModule::Kind::kNormalize;

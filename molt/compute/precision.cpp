@@ -1,6 +1,6 @@
-#include "molt/runtime/precision.h"
+#include "molt/compute/precision.h"
 
-namespace molt::runtime {
+namespace molt::compute {
 
 const char* precision_name(Precision p) {
   switch (p) {
@@ -18,4 +18,6 @@ std::optional<Precision> parse_precision(std::string_view name) {
   return std::nullopt;
 }
 
-}  // namespace molt::runtime
+Precision attention_precision(Precision p) { return p == Precision::kInt8 ? Precision::kBF16 : p; }
+
+}  // namespace molt::compute
