@@ -9,8 +9,7 @@ target_compile_options(molt_warnings INTERFACE
   -Wno-missing-field-initializers)
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   # GCC 12 reports -Wrestrict and -Wstringop-overflow false positives inside libstdc++'s
-  # std::string at -O3 (GCC bugs 105329, 105651), depending on what was inlined where: the
-  # precompiled headers' include order is enough to bring them out.
+  # std::string at -O3 (GCC bugs 105329, 105651), depending on what was inlined where.
   target_compile_options(molt_warnings INTERFACE -Wno-restrict -Wno-stringop-overflow)
 endif()
 if(MOLT_ENABLE_WERROR)
