@@ -16,6 +16,10 @@ ScopedOmpThreads::ScopedOmpThreads(int n) : previous_(omp_get_max_threads()) {
 
 ScopedOmpThreads::~ScopedOmpThreads() { omp_set_num_threads(previous_); }
 
+faiss::MetricType faiss_metric(Metric metric) {
+  return metric == Metric::kL2 ? faiss::METRIC_L2 : faiss::METRIC_INNER_PRODUCT;
+}
+
 void call_faiss(const char* what, const std::function<void()>& fn) {
   try {
     fn();

@@ -11,6 +11,9 @@
 #include <string_view>
 
 #include <faiss/Index.h>
+#include <faiss/MetricType.h>
+
+#include "molt/index/vector_index.h"
 
 namespace molt::index {
 
@@ -25,6 +28,9 @@ class ScopedOmpThreads {
  private:
   int previous_;
 };
+
+// FAISS's name for a metric (cosine is inner product over unit vectors).
+faiss::MetricType faiss_metric(Metric metric);
 
 // Runs fn, turning a faiss::FaissException into internal_error("<what>: <faiss message>").
 void call_faiss(const char* what, const std::function<void()>& fn);

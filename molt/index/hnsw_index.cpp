@@ -18,10 +18,6 @@
 namespace molt::index {
 namespace {
 
-faiss::MetricType faiss_metric(Metric metric) {
-  return metric == Metric::kL2 ? faiss::METRIC_L2 : faiss::METRIC_INNER_PRODUCT;
-}
-
 std::unique_ptr<faiss::IndexHNSWFlat> new_graph(const IndexSpec& spec, std::size_t dim, Metric metric) {
   auto g = std::make_unique<faiss::IndexHNSWFlat>(static_cast<int>(dim), spec.m, faiss_metric(metric));
   g->hnsw.efConstruction = spec.ef_construction;

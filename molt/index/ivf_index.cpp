@@ -16,10 +16,6 @@
 namespace molt::index {
 namespace {
 
-faiss::MetricType faiss_metric(Metric metric) {
-  return metric == Metric::kL2 ? faiss::METRIC_L2 : faiss::METRIC_INNER_PRODUCT;
-}
-
 // Admits the ids of a sorted allowed set.
 class AllowedIds final : public faiss::IDSelector {
  public:

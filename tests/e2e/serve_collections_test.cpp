@@ -20,7 +20,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kKey = "collections-key";
+constexpr const char* kCollectionsKey = "collections-key";
 
 const char* const kTexts[][2] = {
     {"Vitamin D deficiency is common in elderly people and exacerbates osteoporosis.", "health"},
@@ -40,10 +40,10 @@ class ServeCollections : public ::testing::Test {
   }
   void serve() {
     server_ = std::make_unique<ServeProcess>(
-        std::vector<std::string>{"--db", db_, "--model", "tiny=" + model_, "--api-key", kKey}, tmp_.path());
+        std::vector<std::string>{"--db", db_, "--model", "tiny=" + model_, "--api-key", kCollectionsKey}, tmp_.path());
   }
   json call(const std::string& method, const std::string& path, const std::string& body = "", int status = 200) {
-    httplib::Client c = server_->client(kKey);
+    httplib::Client c = server_->client(kCollectionsKey);
     httplib::Result r = method == "GET"    ? c.Get(path)
                         : method == "PUT"  ? c.Put(path, body, "application/json")
                         : method == "DELETE" ? c.Delete(path)

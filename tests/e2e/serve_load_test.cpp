@@ -27,12 +27,12 @@ namespace {
 using nlohmann::json;
 
 constexpr int kCapacity = 64;  // requests the server admits at once
-// molt_loadgen's texts are "item <serial>" and kWords words of its vocabulary. With the
+// molt_loadgen's texts are "item <serial>" and kLoadgenWords words of its vocabulary. With the
 // model's WordPiece vocabulary (bert-base-uncased's) a word is one to three tokens and a
-// serial below 200000 at most four, so a text is 2 + 1 + [1, 4] + kWords * [1, 3] tokens.
-constexpr int kWords = 8;
-constexpr int kMinTokensPerRequest = 2 + 1 + 1 + kWords;      // 12
-constexpr int kMaxTokensPerRequest = 2 + 1 + 4 + 3 * kWords;  // 31
+// serial below 200000 at most four, so a text is 2 + 1 + [1, 4] + kLoadgenWords * [1, 3] tokens.
+constexpr int kLoadgenWords = 8;
+constexpr int kMinTokensPerRequest = 2 + 1 + 1 + kLoadgenWords;      // 12
+constexpr int kMaxTokensPerRequest = 2 + 1 + 4 + 3 * kLoadgenWords;  // 31
 constexpr int kQueueTokens = kCapacity * kMaxTokensPerRequest;
 // Batches are capped at a small share of the overload so that most of the 256 requests wait
 // in the queue rather than compute (the default cap would take them all into one batch).
@@ -46,8 +46,8 @@ json run_loadgen(int port, int clients, double seconds) {
   options.timeout = std::chrono::seconds(static_cast<int>(seconds) + 120);
   const ProcessResult r = run_process({loadgen.string(), "--port", std::to_string(port), "--clients",
                                        std::to_string(clients), "--duration", std::to_string(seconds),
-                                       "--max-requests", "200000", "--min-words", std::to_string(kWords), "--max-words",
-                                       std::to_string(kWords),
+                                       "--max-requests", "200000", "--min-words", std::to_string(kLoadgenWords), "--max-words",
+                                       std::to_string(kLoadgenWords),
                                        "--retry-wait-ms", "20"},
                                       options);
   EXPECT_EQ(r.exit_code, 0) << r.err;

@@ -29,7 +29,7 @@
 namespace molt::test {
 namespace {
 
-constexpr std::size_t kDim = 16;
+constexpr std::size_t kDurabilityDim = 16;
 constexpr std::size_t kBatch = 50;
 constexpr std::size_t kNewPerRound = 500;
 constexpr std::size_t kUpdatesPerRound = 100;
@@ -40,7 +40,7 @@ std::vector<float> vector_of(const std::string& id, int version) {
   std::mt19937 rng(seed);
   rng.discard(static_cast<unsigned long long>(version) * 7);
   std::normal_distribution<float> g;
-  std::vector<float> v(kDim);
+  std::vector<float> v(kDurabilityDim);
   for (float& x : v) x = g(rng);
   return v;
 }

@@ -31,7 +31,7 @@ using nlohmann::json;
 using tokenizer::EncodeOptions;
 using tokenizer::Tokenizer;
 
-std::vector<json> read_jsonl(const fs::path& file) {
+std::vector<json> read_gguf_jsonl(const fs::path& file) {
   EXPECT_TRUE(fs::exists(file)) << file;
   return read_jsonl_file(file);
 }
@@ -70,7 +70,7 @@ TEST(TokenizerGguf, TwinsMatchTheReferenceAndLlamaCpp) {
     const auto max_seq_length = st.at("max_seq_length").get<std::size_t>();
     const bool lower = st.value("do_lower_case", false);
     const std::vector<std::string> vocab = vocab_lines(folder / "vocab.txt");
-    const std::vector<json> expected = read_jsonl(folder / "expected.jsonl");
+    const std::vector<json> expected = read_gguf_jsonl(folder / "expected.jsonl");
     for (const char* type : {"f32", "f16", "q8_0"}) {
       const std::string stem = std::string(twin.model) + "-" + type;
       const fs::path gguf_path = fixtures_dir() / "gguf" / (stem + ".gguf");
@@ -100,7 +100,7 @@ TEST(TokenizerGguf, TwinsMatchTheReferenceAndLlamaCpp) {
 
       // llama.cpp's ids on the raw text, untruncated: equal except on the documented lines.
       std::set<int> differs;
-      for (const json& line : read_jsonl(fixtures_dir() / "gguf" / (stem + twin.llamacpp_suffix))) {
+      for (const json& line : read_gguf_jsonl(fixtures_dir() / "gguf" / (stem + twin.llamacpp_suffix))) {
         const auto ours = tok.encode(line.at("text").get<std::string>()).ids;
         if (ours != line.at("ids").get<std::vector<std::int32_t>>()) differs.insert(line.at("id").get<int>());
       }

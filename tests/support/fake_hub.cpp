@@ -4,12 +4,12 @@
 
 #include <chrono>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "molt/base/file_io.h"
 #include "molt/base/sha256.h"
 
 namespace molt::test {
@@ -19,13 +19,6 @@ namespace {
 
 constexpr std::size_t kLfsThreshold = std::size_t{10} << 20;
 constexpr std::size_t kChunk = std::size_t{64} << 10;
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 void hub_error(httplib::Response& res, int status, const std::string& code, const std::string& message) {
   res.status = status;
@@ -76,7 +69,7 @@ std::map<std::string, std::string> read_folder(const fs::path& folder) {
   std::map<std::string, std::string> files;
   for (const auto& entry : fs::recursive_directory_iterator(folder)) {
     if (!entry.is_regular_file()) continue;
-    files[entry.path().lexically_relative(folder).generic_string()] = slurp(entry.path());
+    files[entry.path().lexically_relative(folder).generic_string()] = read_file(entry.path());
   }
   return files;
 }

@@ -18,13 +18,13 @@ namespace {
 using molt::tensor::Shape;
 
 template <std::size_t N>
-std::string bytes(const char (&literal)[N]) {
+std::string npz_bytes(const char (&literal)[N]) {
   return std::string(literal, N - 1);
 }
 
 // np.savez_compressed(f, emb=np.array([[1, 2, 3], [4, 5, 6]], np.float32),
 //                     ids=np.array([7.5], np.float32))
-const std::string kNumpyCompressed = bytes(
+const std::string kNumpyCompressed = npz_bytes(
     "PK\x03\x04\x14\x00\x00\x00\x08\x00\x00\x00!\x00|\x9c\xde\xa2X\x00\x00\x00\x98\x00"
     "\x00\x00\x07\x00\x14\x00\x65mb.npy\x01\x00\x10\x00\x98\x00\x00\x00\x00\x00\x00\x00"
     "X\x00\x00\x00\x00\x00\x00\x00\x9b\xec\x17\xea\x1b\x10\xc9\xc8P\xc6P\xad\x9e\x92Z\x9c"

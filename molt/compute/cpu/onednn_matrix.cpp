@@ -58,12 +58,6 @@ dt weight_type(Precision p) { return p == Precision::kInt8 ? dt::s8 : src_type(p
 dt dst_type(Precision p) { return p == Precision::kInt8 ? dt::s32 : dt::f32; }
 std::size_t src_bytes(Precision p) { return p == Precision::kF32 ? 4 : p == Precision::kBF16 ? 2 : 1; }
 
-// A primitive is made for one shape; its operands are dense rows.
-struct Shape {
-  std::size_t m = 0, cols = 0;
-  auto operator<=>(const Shape&) const = default;
-};
-
 }  // namespace
 
 struct OnednnMatrix::Primitive {
@@ -72,6 +66,12 @@ struct OnednnMatrix::Primitive {
 };
 
 struct OnednnMatrix::State {
+  // A primitive is made for one shape; its operands are dense rows.
+  struct Shape {
+    std::size_t m = 0, cols = 0;
+    auto operator<=>(const Shape&) const = default;
+  };
+
   dnnl::memory::desc packed_desc;  // weights [k, n] in oneDNN's blocked layout
   std::size_t block_stride_bytes = 0;  // bytes between consecutive blocks of kColumnAlign columns
   void* packed = nullptr;              // packed_desc.get_size() bytes, 64-byte aligned
@@ -182,7 +182,7 @@ std::unique_ptr<OnednnMatrix> OnednnMatrix::make(const Kernels& owner, const flo
 }
 
 const OnednnMatrix::Primitive& OnednnMatrix::primitive(std::size_t m, std::size_t cols) const {
-  const Shape shape{m, cols};
+  const State::Shape shape{m, cols};
   const std::lock_guard<std::mutex> lock(state_->mutex);
   auto it = state_->primitives.find(shape);
   if (it == state_->primitives.end()) {
