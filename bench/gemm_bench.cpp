@@ -21,6 +21,7 @@
 
 #include "bench/random_floats.h"
 #include "molt/base/thread_pool.h"
+#include "molt/compute/cpu/few_rows_product.h"
 #include "molt/compute/cpu/onednn_matrix.h"
 #include "molt/compute/kernels.h"
 #include "molt/compute/ops.h"
@@ -60,6 +61,25 @@ void BM_SgemmOpenBLAS(benchmark::State& state) {
     benchmark::DoNotOptimize(c.data());
   }
   openblas_set_num_threads(1);
+  set_rate(state, s);
+}
+
+// A few rows (a short query's tokens) on one thread: OpenBLAS, which packs the weight on
+// every call, against the kernel that reads it in place (what the OpenBLAS table uses for
+// them on CPUs where OpenBLAS's rows are not batch-invariant anyway).
+void BM_FewRowsOpenBLAS(benchmark::State& state) { BM_SgemmOpenBLAS(state); }
+void BM_FewRowsDirect(benchmark::State& state) {
+  const Shape s(state);
+  if (!molt::compute::cpu::few_rows_product_available()) {
+    state.SkipWithError("needs AVX2 and FMA");
+    return;
+  }
+  const auto a = random_floats(s.m * s.k, 1), w = random_floats(s.n * s.k, 2);
+  std::vector<float> c(s.m * s.n);
+  for (auto _ : state) {
+    molt::compute::cpu::few_rows_product(s.m, s.n, s.k, a.data(), s.k, w.data(), s.k, c.data(), s.n);
+    benchmark::DoNotOptimize(c.data());
+  }
   set_rate(state, s);
 }
 
@@ -142,7 +162,18 @@ void shapes(benchmark::internal::Benchmark* b) {
   b->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(0.5);
 }
 
+// One thread, 1 to 64 rows, MiniLM's FFN shapes.
+void few_rows_shapes(benchmark::internal::Benchmark* b) {
+  for (const std::int64_t m : {1, 4, 8, 16, 32, 64}) {
+    b->Args({1, m, 1536, 384});
+    b->Args({1, m, 384, 1536});
+  }
+  b->UseRealTime()->Unit(benchmark::kMicrosecond)->MinTime(0.2);
+}
+
 BENCHMARK(BM_SgemmOpenBLAS)->Apply(shapes);
+BENCHMARK(BM_FewRowsOpenBLAS)->Apply(few_rows_shapes);
+BENCHMARK(BM_FewRowsDirect)->Apply(few_rows_shapes);
 BENCHMARK(BM_OnednnF32)->Apply(shapes);
 BENCHMARK(BM_OnednnBF16)->Apply(shapes);
 BENCHMARK(BM_OnednnInt8)->Apply(shapes);

@@ -10,6 +10,7 @@
 
 #include "molt/base/thread_pool.h"
 #include "molt/compute/blas.h"
+#include "molt/compute/cpu/few_rows_product.h"
 #include "molt/compute/kernels.h"
 #include "molt/compute/ops.h"
 #include "molt/layers/rotary_embedding.h"
@@ -57,6 +58,44 @@ TEST(KernelParity, GemmNtMatchesReference) {
         }
         for (std::size_t j = s.n; j < ldc; ++j) ASSERT_EQ(c_cpu[i * ldc + j], c_ref[i * ldc + j]) << "padding";
       }
+    }
+  }
+}
+
+// The kernel that packs nothing, for a few rows: every shape class of its tiles (rows 1-4
+// and past, columns 1-3 and past, k with and without a partial group of 8), strided views;
+// and a row's result bit-identical whatever the other rows of the call.
+TEST(KernelParity, FewRowsProductMatchesReferenceAndIsRowIndependent) {
+  if (!molt::compute::cpu::few_rows_product_available()) GTEST_SKIP() << "needs AVX2 and FMA";
+  std::mt19937 rng(11);
+  const GemmShape shapes[] = {{1, 1, 1, 0},   {1, 2, 7, 0},    {2, 3, 8, 1},      {3, 4, 9, 0},    {4, 5, 15, 2},
+                              {5, 7, 16, 0},  {7, 11, 33, 3},  {8, 384, 384, 0},  {13, 50, 100, 1}, {32, 97, 1536, 0},
+                              {32, 1536, 384, 4}, {40, 6, 20, 0}};
+  for (const GemmShape& s : shapes) {
+    SCOPED_TRACE(::testing::Message() << s.m << "x" << s.n << "x" << s.k);
+    const std::size_t lda = s.k + s.pad, ldb = s.k + s.pad, ldc = s.n + s.pad;
+    const auto a = random_vector(s.m * lda, rng), b = random_vector(s.n * ldb, rng);
+    auto c_ref = random_vector(s.m * ldc, rng);
+    auto c = c_ref;
+    ref().gemm_nt(s.m, s.n, s.k, 1.0f, a.data(), lda, b.data(), ldb, 0.0f, c_ref.data(), ldc);
+    molt::compute::cpu::few_rows_product(s.m, s.n, s.k, a.data(), lda, b.data(), ldb, c.data(), ldc);
+    for (std::size_t i = 0; i < s.m; ++i) {
+      for (std::size_t j = 0; j < s.n; ++j) {
+        double magnitude = 0.0;
+        for (std::size_t p = 0; p < s.k; ++p) magnitude += std::fabs(a[i * lda + p] * b[j * ldb + p]);
+        const double bound = 1e-6 + static_cast<double>(s.k) * 1.2e-7 * magnitude;
+        ASSERT_NEAR(c[i * ldc + j], c_ref[i * ldc + j], bound) << i << "," << j;
+      }
+      for (std::size_t j = s.n; j < ldc; ++j) ASSERT_EQ(c[i * ldc + j], c_ref[i * ldc + j]) << "padding";
+    }
+    // Each row alone, and the last column alone: the same bits.
+    for (std::size_t i = 0; i < s.m; ++i) {
+      std::vector<float> row(s.n);
+      molt::compute::cpu::few_rows_product(1, s.n, s.k, a.data() + i * lda, lda, b.data(), ldb, row.data(), s.n);
+      for (std::size_t j = 0; j < s.n; ++j) ASSERT_EQ(row[j], c[i * ldc + j]) << "row " << i << " alone, column " << j;
+      float last = 0.0f;
+      molt::compute::cpu::few_rows_product(1, 1, s.k, a.data() + i * lda, lda, b.data() + (s.n - 1) * ldb, ldb, &last, 1);
+      ASSERT_EQ(last, c[i * ldc + s.n - 1]) << "row " << i << ", last column alone";
     }
   }
 }

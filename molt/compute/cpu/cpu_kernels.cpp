@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "molt/compute/blas.h"
+#include "molt/compute/cpu/few_rows_product.h"
 #include "molt/compute/cpu/rounded_matrix.h"
 #include "molt/compute/kernels.h"
 #include "molt/compute/quantize.h"
@@ -187,9 +188,17 @@ void softmax_rows_cpu(float* x, std::size_t ldx, std::size_t rows, std::size_t c
 // c = a · bᵀ with calls of too few rows for OpenBLAS's uniform path padded with zero rows
 // (a few rows at most for real model widths), so that these rows round as in any larger
 // batch.
+// Where the BLAS's rows are not uniform anyway, a few rows go through the kernel that packs
+// nothing (cpu/few_rows_product.h): a short query's products without OpenBLAS's copy of
+// every weight.
 void gemm_nt_uniform(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda, const float* b,
                      std::size_t ldb, float* c, std::size_t ldc, tensor::Workspace& scratch) {
   const std::size_t uniform = uniform_rows_blas(n, k);
+  static const bool few_rows = cpu::few_rows_product_available();
+  if (uniform == 0 && few_rows && m <= cpu::kFewRowsMax) {
+    cpu::few_rows_product(m, n, k, a, lda, b, ldb, c, ldc);
+    return;
+  }
   if (m >= uniform || uniform == 0) {
     gemm_nt_blas(m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
     return;

@@ -1,0 +1,109 @@
+#include "molt/compute/cpu/few_rows_product.h"
+
+#include <immintrin.h>
+
+#include <array>
+#include <cstdint>
+
+#include "molt/tensor/cpu_features.h"
+
+#define MOLT_AVX2 __attribute__((target("avx2,fma")))
+
+namespace molt::compute::cpu {
+// The helpers' own namespace: the library compiles in unity batches, where another file's
+// anonymous-namespace helpers of the same name would clash.
+namespace few_rows {
+namespace {
+
+// Lanes [0, n) of a mask for _mm256_maskload_ps: k's last partial group of 8.
+MOLT_AVX2 __m256i tail_mask(std::size_t n) {
+  alignas(32) static constexpr std::array<std::int32_t, 16> kBits = {-1, -1, -1, -1, -1, -1, -1, -1,
+                                                                     0,  0,  0,  0,  0,  0,  0,  0};
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kBits.data() + 8 - n));
+}
+
+// The four sums of the lanes of v0..v3, in one vector.
+MOLT_AVX2 __m128 sum_lanes4(__m256 v0, __m256 v1, __m256 v2, __m256 v3) {
+  const __m256 h = _mm256_hadd_ps(_mm256_hadd_ps(v0, v1), _mm256_hadd_ps(v2, v3));
+  return _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+}
+
+// R rows of a (R <= 4) against J rows of b (J <= 3): 12 accumulators, J weight vectors and
+// one row vector in the 16 YMM registers. Every output is the same sum in the same order
+// (8 lane sums over k, then the lanes pairwise), whatever R and J are.
+template <int R, int J>
+MOLT_AVX2 void tile(std::size_t k, const float* a, std::size_t lda, const float* b, std::size_t ldb, float* c,
+                    std::size_t ldc) {
+  __m256 acc[4][3];
+  for (int r = 0; r < 4; ++r) {
+    for (int j = 0; j < 3; ++j) acc[r][j] = _mm256_setzero_ps();
+  }
+  std::size_t p = 0;
+  for (; p + 8 <= k; p += 8) {
+    __m256 w[J];
+    for (int j = 0; j < J; ++j) w[j] = _mm256_loadu_ps(b + static_cast<std::size_t>(j) * ldb + p);
+    for (int r = 0; r < R; ++r) {
+      const __m256 x = _mm256_loadu_ps(a + static_cast<std::size_t>(r) * lda + p);
+      for (int j = 0; j < J; ++j) acc[r][j] = _mm256_fmadd_ps(x, w[j], acc[r][j]);
+    }
+  }
+  if (p < k) {
+    const __m256i mask = tail_mask(k - p);
+    __m256 w[J];
+    for (int j = 0; j < J; ++j) w[j] = _mm256_maskload_ps(b + static_cast<std::size_t>(j) * ldb + p, mask);
+    for (int r = 0; r < R; ++r) {
+      const __m256 x = _mm256_maskload_ps(a + static_cast<std::size_t>(r) * lda + p, mask);
+      for (int j = 0; j < J; ++j) acc[r][j] = _mm256_fmadd_ps(x, w[j], acc[r][j]);
+    }
+  }
+  for (int j = 0; j < J; ++j) {
+    alignas(16) float sums[4];
+    _mm_store_ps(sums, sum_lanes4(acc[0][j], acc[1][j], acc[2][j], acc[3][j]));
+    for (int r = 0; r < R; ++r) c[static_cast<std::size_t>(r) * ldc + static_cast<std::size_t>(j)] = sums[r];
+  }
+}
+
+template <int R>
+MOLT_AVX2 void row_group(std::size_t col_begin, std::size_t col_end, std::size_t k, const float* a, std::size_t lda,
+                         const float* b, std::size_t ldb, float* c, std::size_t ldc) {
+  std::size_t j = col_begin;
+  for (; j + 3 <= col_end; j += 3) tile<R, 3>(k, a, lda, b + j * ldb, ldb, c + j, ldc);
+  if (col_end - j == 2) tile<R, 2>(k, a, lda, b + j * ldb, ldb, c + j, ldc);
+  if (col_end - j == 1) tile<R, 1>(k, a, lda, b + j * ldb, ldb, c + j, ldc);
+}
+
+// Columns in blocks whose weight rows (about 16 KB, a whole number of tiles) stay in L1
+// while every group of 4 rows of a passes over them, so each weight is read from memory once.
+std::size_t column_block(std::size_t k) {
+  const std::size_t rows = (std::size_t{16} << 10) / (k * sizeof(float) + 1);
+  return rows < 3 ? 3 : rows / 3 * 3;
+}
+
+}  // namespace
+}  // namespace few_rows
+
+bool few_rows_product_available() {
+  const auto& f = tensor::cpu_features();
+  return f.avx2 && f.fma;
+}
+
+MOLT_AVX2 void few_rows_product(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda,
+                                const float* b, std::size_t ldb, float* c, std::size_t ldc) {
+  using few_rows::row_group;
+  const std::size_t block = few_rows::column_block(k);
+  for (std::size_t j0 = 0; j0 < n; j0 += block) {
+    const std::size_t j1 = j0 + block < n ? j0 + block : n;
+    std::size_t r = 0;
+    for (; r + 4 <= m; r += 4) row_group<4>(j0, j1, k, a + r * lda, lda, b, ldb, c + r * ldc, ldc);
+    const float* ar = a + r * lda;
+    float* cr = c + r * ldc;
+    switch (m - r) {
+      case 3: row_group<3>(j0, j1, k, ar, lda, b, ldb, cr, ldc); break;
+      case 2: row_group<2>(j0, j1, k, ar, lda, b, ldb, cr, ldc); break;
+      case 1: row_group<1>(j0, j1, k, ar, lda, b, ldb, cr, ldc); break;
+      default: break;
+    }
+  }
+}
+
+}  // namespace molt::compute::cpu
