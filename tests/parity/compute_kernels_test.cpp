@@ -3,6 +3,7 @@
 // across a thread pool against the same ops on one thread with the reference kernels.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <random>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "molt/compute/ops.h"
 #include "molt/layers/rotary_embedding.h"
 #include "molt/tensor/cpu_features.h"
+#include "molt/tensor/half.h"
 
 namespace {
 
@@ -97,6 +99,36 @@ TEST(KernelParity, FewRowsProductMatchesReferenceAndIsRowIndependent) {
       molt::compute::cpu::few_rows_product(1, 1, s.k, a.data() + i * lda, lda, b.data() + (s.n - 1) * ldb, ldb, &last, 1);
       ASSERT_EQ(last, c[i * ldc + s.n - 1]) << "row " << i << ", last column alone";
     }
+  }
+}
+
+// bf16 and int8 weights read in place: the same bits as the f32 kernel over the same values.
+TEST(KernelParity, FewRowsProductOfBf16AndInt8WeightsEqualsTheF32One) {
+  if (!molt::compute::cpu::few_rows_product_available()) GTEST_SKIP() << "needs AVX2 and FMA";
+  std::mt19937 rng(12);
+  const GemmShape shapes[] = {{1, 1, 1, 0}, {3, 4, 9, 0}, {5, 7, 16, 2}, {8, 384, 384, 0}, {13, 50, 100, 1},
+                              {32, 97, 1536, 0}};
+  for (const GemmShape& s : shapes) {
+    SCOPED_TRACE(::testing::Message() << s.m << "x" << s.n << "x" << s.k);
+    const std::size_t lda = s.k + s.pad, ldb = s.k + s.pad, ldc = s.n + s.pad;
+    const auto a = random_vector(s.m * lda, rng);
+    std::vector<std::uint16_t> b16(s.n * ldb);
+    std::vector<std::int8_t> b8(s.n * ldb);
+    std::vector<float> from16(s.n * ldb), from8(s.n * ldb);
+    std::uniform_int_distribution<int> int8_value(-127, 127);
+    for (std::size_t i = 0; i < b16.size(); ++i) {
+      b16[i] = molt::tensor::f32_to_bf16(std::normal_distribution<float>(0.0f, 1.0f)(rng));
+      from16[i] = molt::tensor::bf16_to_f32(b16[i]);
+      b8[i] = static_cast<std::int8_t>(int8_value(rng));
+      from8[i] = b8[i];
+    }
+    std::vector<float> want(s.m * ldc), got(s.m * ldc);
+    molt::compute::cpu::few_rows_product(s.m, s.n, s.k, a.data(), lda, from16.data(), ldb, want.data(), ldc);
+    molt::compute::cpu::few_rows_product_bf16(s.m, s.n, s.k, a.data(), lda, b16.data(), ldb, got.data(), ldc);
+    ASSERT_EQ(got, want) << "bf16";
+    molt::compute::cpu::few_rows_product(s.m, s.n, s.k, a.data(), lda, from8.data(), ldb, want.data(), ldc);
+    molt::compute::cpu::few_rows_product_int8(s.m, s.n, s.k, a.data(), lda, b8.data(), ldb, got.data(), ldc);
+    ASSERT_EQ(got, want) << "int8";
   }
 }
 
@@ -273,9 +305,11 @@ TEST(OpParity, ThreadedOpsMatchTheReferenceOnOneThread) {
 // (int8's int32 sums are exact). Many rows (row blocks, a remainder of every size class),
 // few rows on a pool (column ranges), and one row at a time (each row's result must not
 // depend on the rows multiplied with it).
-TEST(OpParity, LinearInEveryPrecisionMatchesTheReferenceTable) {
-  const Kernels& fast_kernels = molt::compute::avx512_kernels();
-  if (&fast_kernels == &cpu() || !molt::tensor::cpu_features().avx512_core()) GTEST_SKIP() << "no AVX-512 on this CPU";
+// compute::linear with `fast_kernels` on a pool against the reference table in each
+// precision, over row counts on both sides of the few-rows kernel's limit; rows_identical(n)
+// says whether a row computed alone must equal its row of an n-row call bit for bit.
+template <class RowsIdentical>
+void check_linear_against_reference(const Kernels& fast_kernels, RowsIdentical rows_identical) {
   std::mt19937 rng(13);
   molt::ThreadPool pool(2);
   const std::size_t in = 384, out = 1152;
@@ -287,7 +321,8 @@ TEST(OpParity, LinearInEveryPrecisionMatchesTheReferenceTable) {
     const molt::compute::Context fast{&fast_kernels, &pool, p};
     const molt::compute::Context fast_one{&fast_kernels, nullptr, p};
     const molt::compute::Context oracle{&ref(), nullptr, p};
-    for (const std::size_t n : {std::size_t{1}, std::size_t{8}, std::size_t{127}, std::size_t{300}}) {
+    for (const std::size_t n : {std::size_t{1}, std::size_t{8}, std::size_t{32}, std::size_t{33}, std::size_t{127},
+                                std::size_t{300}}) {
       SCOPED_TRACE(::testing::Message() << "precision " << static_cast<int>(p) << ", rows " << n);
       const auto x = random_vector(n * in, rng);
       std::vector<float> y_fast(n * out), y_ref(n * out), y_row(out);
@@ -298,12 +333,28 @@ TEST(OpParity, LinearInEveryPrecisionMatchesTheReferenceTable) {
       for (std::size_t i = 0; i < y_ref.size(); ++i) {
         ASSERT_NEAR(y_fast[i], y_ref[i], tol + tol * std::fabs(y_ref[i])) << "i " << i;
       }
+      if (!rows_identical(n)) continue;
       for (const std::size_t r : {std::size_t{0}, n / 2, n - 1}) {
         molt::compute::linear(fast_one, {x.data() + r * in, 1, in}, w, &b, {y_row.data(), 1, out}, Activation::kGeluErf);
         for (std::size_t j = 0; j < out; ++j) ASSERT_EQ(y_row[j], y_fast[r * out + j]) << "row " << r << " col " << j;
       }
     }
   }
+}
+
+TEST(OpParity, LinearInEveryPrecisionMatchesTheReferenceTable) {
+  const Kernels& fast_kernels = molt::compute::avx512_kernels();
+  if (&fast_kernels == &cpu() || !molt::tensor::cpu_features().avx512_core()) GTEST_SKIP() << "no AVX-512 on this CPU";
+  check_linear_against_reference(fast_kernels, [](std::size_t) { return true; });
+}
+
+// The OpenBLAS table: its rows are batch-independent where OpenBLAS's are (Skylake-X
+// kernels, padded calls) and, elsewhere, within the few-rows kernel's range.
+TEST(OpParity, OpenBlasTableLinearInEveryPrecisionMatchesTheReferenceTable) {
+  const bool uniform = cpu().gemm_nt_uniform_rows(1152, 384) != 0;
+  check_linear_against_reference(cpu(), [&](std::size_t n) {
+    return uniform || (molt::compute::cpu::few_rows_product_available() && n <= molt::compute::cpu::kFewRowsMax);
+  });
 }
 
 }  // namespace

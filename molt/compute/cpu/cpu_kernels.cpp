@@ -191,14 +191,18 @@ void softmax_rows_cpu(float* x, std::size_t ldx, std::size_t rows, std::size_t c
 // Where the BLAS's rows are not uniform anyway, a few rows go through the kernel that packs
 // nothing (cpu/few_rows_product.h): a short query's products without OpenBLAS's copy of
 // every weight.
+bool use_few_rows(std::size_t m, std::size_t n, std::size_t k) {
+  static const bool available = cpu::few_rows_product_available();
+  return available && m <= cpu::kFewRowsMax && uniform_rows_blas(n, k) == 0;
+}
+
 void gemm_nt_uniform(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda, const float* b,
                      std::size_t ldb, float* c, std::size_t ldc, tensor::Workspace& scratch) {
-  const std::size_t uniform = uniform_rows_blas(n, k);
-  static const bool few_rows = cpu::few_rows_product_available();
-  if (uniform == 0 && few_rows && m <= cpu::kFewRowsMax) {
+  if (use_few_rows(m, n, k)) {
     cpu::few_rows_product(m, n, k, a, lda, b, ldb, c, ldc);
     return;
   }
+  const std::size_t uniform = uniform_rows_blas(n, k);
   if (m >= uniform || uniform == 0) {
     gemm_nt_blas(m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
     return;
@@ -217,7 +221,8 @@ std::unique_ptr<PackedMatrix> pack_cpu(const float* w, std::size_t n, std::size_
 
 void linear_rows_cpu(const LinearRows& a, tensor::Workspace& scratch) {
   if (a.precision != Precision::kF32) {
-    cpu::rounded_linear_rows(a, scratch, gemm_nt_uniform, bias_activation_cpu);
+    cpu::rounded_linear_rows(a, scratch, gemm_nt_uniform, bias_activation_cpu,
+                             use_few_rows(a.m, a.col_end - a.col_begin, a.k));
     return;
   }
   const std::size_t n = a.col_end - a.col_begin;

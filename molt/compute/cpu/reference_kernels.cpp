@@ -118,7 +118,7 @@ void linear_rows_ref(const LinearRows& a, tensor::Workspace& scratch) {
   } else {
     const auto& w = static_cast<const cpu::RoundedMatrix&>(*a.packed);
     MOLT_CHECK(a.packed != nullptr && w.precision() == a.precision);
-    std::vector<float> xr(k);
+    std::vector<float> xr(k), wr(k);
     std::vector<std::uint8_t> q(k);
     for (std::size_t i = 0; i < m; ++i) {
       const float* x = a.x + i * a.ldx;
@@ -130,7 +130,7 @@ void linear_rows_ref(const LinearRows& a, tensor::Workspace& scratch) {
       }
       for (std::size_t j = 0; j < n; ++j) {
         const std::size_t r = a.col_begin + j;
-        const float* wr = w.values.data() + r * k;
+        w.expand_rows(r, r + 1, wr.data());
         double out = 0.0;
         if (a.precision == Precision::kBF16) {
           for (std::size_t c = 0; c < k; ++c) out += static_cast<double>(xr[c]) * static_cast<double>(wr[c]);

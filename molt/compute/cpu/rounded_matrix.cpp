@@ -1,7 +1,9 @@
 #include "molt/compute/cpu/rounded_matrix.h"
 
 #include "molt/base/check.h"
+#include "molt/compute/cpu/few_rows_product.h"
 #include "molt/compute/quantize.h"
+#include "molt/tensor/half.h"
 
 namespace molt::compute::cpu {
 
@@ -9,24 +11,34 @@ RoundedMatrix::RoundedMatrix(const Kernels& owner, const float* w, std::size_t n
                              Precision precision)
     : PackedMatrix(owner, precision, n, k) {
   MOLT_CHECK(precision != Precision::kF32);
-  values.resize(n * k);
   if (precision == Precision::kBF16) {
-    for (std::size_t i = 0; i < n * k; ++i) values[i] = round_to_bf16(w[i]);
+    bf16.resize(n * k);
+    for (std::size_t i = 0; i < n * k; ++i) bf16[i] = tensor::f32_to_bf16(w[i]);
     return;
   }
+  int8.resize(n * k);
   scales.resize(n);
   sums.resize(n);
-  std::vector<std::int8_t> q(k);
   for (std::size_t r = 0; r < n; ++r) {
-    const QuantizedRow row = quantize_weight_row(w + r * k, k, q.data());
+    const QuantizedRow row = quantize_weight_row(w + r * k, k, int8.data() + r * k);
     scales[r] = row.scale;
     sums[r] = row.sum;
-    for (std::size_t c = 0; c < k; ++c) values[r * k + c] = q[c];
+  }
+}
+
+void RoundedMatrix::expand_rows(std::size_t r0, std::size_t r1, float* out) const {
+  MOLT_CHECK(r0 <= r1 && r1 <= rows());
+  const std::size_t begin = r0 * cols(), count = (r1 - r0) * cols();
+  if (precision() == Precision::kBF16) {
+    for (std::size_t i = 0; i < count; ++i) out[i] = tensor::bf16_to_f32(bf16[begin + i]);
+  } else {
+    for (std::size_t i = 0; i < count; ++i) out[i] = static_cast<float>(int8[begin + i]);
   }
 }
 
 std::size_t RoundedMatrix::n_bytes() const {
-  return values.size() * sizeof(float) + scales.size() * sizeof(float) + sums.size() * sizeof(std::int32_t);
+  return bf16.size() * sizeof(std::uint16_t) + int8.size() + scales.size() * sizeof(float) +
+         sums.size() * sizeof(std::int32_t);
 }
 
 std::unique_ptr<PackedMatrix> pack_rounded(const Kernels& owner, const float* w, std::size_t n, std::size_t k,
@@ -36,7 +48,7 @@ std::unique_ptr<PackedMatrix> pack_rounded(const Kernels& owner, const float* w,
 }
 
 void rounded_linear_rows(const LinearRows& a, tensor::Workspace& scratch, GemmNt gemm,
-                         decltype(Kernels::bias_activation) bias_activation) {
+                         decltype(Kernels::bias_activation) bias_activation, bool few_rows) {
   const auto& w = static_cast<const RoundedMatrix&>(*a.packed);
   MOLT_CHECK(a.packed != nullptr && w.precision() == a.precision && w.cols() == a.k);
   const std::size_t m = a.m, k = a.k, n = a.col_end - a.col_begin;
@@ -59,7 +71,17 @@ void rounded_linear_rows(const LinearRows& a, tensor::Workspace& scratch, GemmNt
       for (std::size_t c = 0; c < k; ++c) xr[i * k + c] = static_cast<float>(q[c]) - static_cast<float>(p.zero_point);
     }
   }
-  gemm(m, n, k, xr.data(), k, w.values.data() + a.col_begin * k, k, a.y, a.ldy, scratch);
+  if (few_rows) {
+    if (a.precision == Precision::kBF16) {
+      few_rows_product_bf16(m, n, k, xr.data(), k, w.bf16.data() + a.col_begin * k, k, a.y, a.ldy);
+    } else {
+      few_rows_product_int8(m, n, k, xr.data(), k, w.int8.data() + a.col_begin * k, k, a.y, a.ldy);
+    }
+  } else {
+    const std::span<float> wf = scratch.floats(n * k);
+    w.expand_rows(a.col_begin, a.col_end, wf.data());
+    gemm(m, n, k, xr.data(), k, wf.data(), k, a.y, a.ldy, scratch);
+  }
   if (a.precision == Precision::kInt8) {
     for (std::size_t i = 0; i < m; ++i) {
       float* y = a.y + i * a.ldy;
