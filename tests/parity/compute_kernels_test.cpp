@@ -201,6 +201,31 @@ TEST(KernelParity, ElementwiseKernelsMatchReference) {
   for (std::size_t i = 0; i < s_ref.size(); ++i) ASSERT_NEAR(s_cpu[i], s_ref[i], 1e-7 + 1e-6 * std::fabs(s_ref[i]));
 }
 
+// GELU's tails and softmax over a wide spread, where the vector exp clamps its argument.
+TEST(KernelParity, GeluAndSoftmaxHoldAtTheExtremes) {
+  std::vector<float> x = {-100.0f, -30.0f, -14.0f, -10.0f, -5.0f, -1e-3f, -0.0f, 0.0f,
+                          1e-3f,   5.0f,   10.0f,  14.0f,  30.0f, 100.0f, -3.3f, 2.2f, 0.7f};
+  auto y_ref = x, y_cpu = x;
+  ref().bias_activation(Activation::kGeluErf, y_ref.data(), x.size(), 1, x.size(), nullptr);
+  cpu().bias_activation(Activation::kGeluErf, y_cpu.data(), x.size(), 1, x.size(), nullptr);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    ASSERT_NEAR(y_cpu[i], y_ref[i], 1e-7 + 4e-7 * std::fabs(y_ref[i])) << "gelu(" << x[i] << ")";
+  }
+  for (const std::size_t cols : {std::size_t{1}, std::size_t{7}, std::size_t{8}, std::size_t{19}}) {
+    std::vector<float> row(cols);
+    for (std::size_t c = 0; c < cols; ++c) row[c] = -300.0f * static_cast<float>(c % 3) + static_cast<float>(c);
+    auto s_ref = row, s_cpu = row;
+    ref().softmax_rows(s_ref.data(), cols, 1, cols);
+    cpu().softmax_rows(s_cpu.data(), cols, 1, cols);
+    double total = 0.0;
+    for (std::size_t c = 0; c < cols; ++c) {
+      ASSERT_NEAR(s_cpu[c], s_ref[c], 1e-7 + 1e-6 * std::fabs(s_ref[c])) << cols << " columns, " << c;
+      total += s_cpu[c];
+    }
+    EXPECT_NEAR(total, 1.0, 1e-6) << cols << " columns";
+  }
+}
+
 TEST(KernelParity, RotaryAndGatedActivationMatchReference) {
   std::mt19937 rng(12);
   // 5 tokens of 3 heads of 16 values in a strided view (a column block of a wider matrix).
