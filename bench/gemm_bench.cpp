@@ -70,7 +70,7 @@ void BM_SgemmOpenBLAS(benchmark::State& state) {
 void BM_FewRowsOpenBLAS(benchmark::State& state) { BM_SgemmOpenBLAS(state); }
 void BM_FewRowsDirect(benchmark::State& state) {
   const Shape s(state);
-  if (!molt::compute::cpu::few_rows_product_available()) {
+  if (!molt::tensor::cpu_features().avx2_fma()) {
     state.SkipWithError("needs AVX2 and FMA");
     return;
   }

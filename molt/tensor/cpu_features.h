@@ -18,6 +18,8 @@ struct CpuFeatures {
   bool avx512_bf16 = false;
   bool avx512_vnni = false;
 
+  // What molt's AVX2 kernels need (compute/cpu/few_rows_product.h, avx2_elementwise.h).
+  bool avx2_fma() const { return avx2 && fma; }
   bool avx512_core() const { return avx512f && avx512bw && avx512vl && avx512dq && fma; }
 };
 

@@ -68,7 +68,7 @@ TEST(KernelParity, GemmNtMatchesReference) {
 // and past, columns 1-3 and past, k with and without a partial group of 8), strided views;
 // and a row's result bit-identical whatever the other rows of the call.
 TEST(KernelParity, FewRowsProductMatchesReferenceAndIsRowIndependent) {
-  if (!molt::compute::cpu::few_rows_product_available()) GTEST_SKIP() << "needs AVX2 and FMA";
+  if (!molt::tensor::cpu_features().avx2_fma()) GTEST_SKIP() << "needs AVX2 and FMA";
   std::mt19937 rng(11);
   const GemmShape shapes[] = {{1, 1, 1, 0},   {1, 2, 7, 0},    {2, 3, 8, 1},      {3, 4, 9, 0},    {4, 5, 15, 2},
                               {5, 7, 16, 0},  {7, 11, 33, 3},  {8, 384, 384, 0},  {13, 50, 100, 1}, {32, 97, 1536, 0},
@@ -104,7 +104,7 @@ TEST(KernelParity, FewRowsProductMatchesReferenceAndIsRowIndependent) {
 
 // bf16 and int8 weights read in place: the same bits as the f32 kernel over the same values.
 TEST(KernelParity, FewRowsProductOfBf16AndInt8WeightsEqualsTheF32One) {
-  if (!molt::compute::cpu::few_rows_product_available()) GTEST_SKIP() << "needs AVX2 and FMA";
+  if (!molt::tensor::cpu_features().avx2_fma()) GTEST_SKIP() << "needs AVX2 and FMA";
   std::mt19937 rng(12);
   const GemmShape shapes[] = {{1, 1, 1, 0}, {3, 4, 9, 0}, {5, 7, 16, 2}, {8, 384, 384, 0}, {13, 50, 100, 1},
                               {32, 97, 1536, 0}};
@@ -378,7 +378,7 @@ TEST(OpParity, LinearInEveryPrecisionMatchesTheReferenceTable) {
 TEST(OpParity, OpenBlasTableLinearInEveryPrecisionMatchesTheReferenceTable) {
   const bool uniform = cpu().gemm_nt_uniform_rows(1152, 384) != 0;
   check_linear_against_reference(cpu(), [&](std::size_t n) {
-    return uniform || (molt::compute::cpu::few_rows_product_available() && n <= molt::compute::cpu::kFewRowsMax);
+    return uniform || (molt::tensor::cpu_features().avx2_fma() && n <= molt::compute::cpu::kFewRowsMax);
   });
 }
 

@@ -6,8 +6,6 @@
 #include <array>
 #include <cmath>
 
-#include "molt/tensor/cpu_features.h"
-
 #define MOLT_AVX2 __attribute__((target("avx2,fma")))
 
 namespace molt::compute::cpu {
@@ -125,11 +123,6 @@ MOLT_AVX2 void bias_gelu_row(float* x, std::size_t n, const float* bias) {
 
 }  // namespace
 }  // namespace avx2_elementwise
-
-bool avx2_elementwise_available() {
-  const auto& f = tensor::cpu_features();
-  return f.avx2 && f.fma;
-}
 
 void avx2_softmax_rows(float* x, std::size_t ldx, std::size_t rows, std::size_t cols) {
   for (std::size_t r = 0; r < rows; ++r) avx2_elementwise::softmax_row(x + r * ldx, cols);

@@ -9,9 +9,7 @@
 
 namespace molt::compute::cpu {
 
-// Whether this CPU runs them (AVX2 and FMA).
-bool avx2_elementwise_available();
-
+// Both need tensor::cpu_features().avx2_fma().
 // x[r, 0..cols) = softmax of the row, max-subtracted, in place, for rows r < rows.
 void avx2_softmax_rows(float* x, std::size_t ldx, std::size_t rows, std::size_t cols);
 

@@ -17,6 +17,7 @@
 #include "molt/compute/cpu/rounded_matrix.h"
 #include "molt/compute/kernels.h"
 #include "molt/compute/quantize.h"
+#include "molt/tensor/cpu_features.h"
 
 namespace molt::compute {
 namespace {
@@ -107,15 +108,10 @@ void with_activation(Activation act, Use use) {
   }
 }
 
-bool avx2_elementwise() {
-  static const bool available = cpu::avx2_elementwise_available();
-  return available;
-}
-
 void bias_activation_cpu(Activation act, float* x, std::size_t ldx, std::size_t rows,
                          std::size_t cols, const float* bias) {
   if (act == Activation::kIdentity && bias == nullptr) return;
-  if (act == Activation::kGeluErf && avx2_elementwise()) {
+  if (act == Activation::kGeluErf && tensor::cpu_features().avx2_fma()) {
     cpu::avx2_bias_gelu_erf(x, ldx, rows, cols, bias);
     return;
   }
@@ -183,7 +179,7 @@ void add_layer_norm_cpu(float* x, std::size_t ldx, const float* residual, std::s
 }
 
 void softmax_rows_cpu(float* x, std::size_t ldx, std::size_t rows, std::size_t cols) {
-  if (avx2_elementwise()) {
+  if (tensor::cpu_features().avx2_fma()) {
     cpu::avx2_softmax_rows(x, ldx, rows, cols);
     return;
   }
@@ -208,8 +204,7 @@ void softmax_rows_cpu(float* x, std::size_t ldx, std::size_t rows, std::size_t c
 // nothing (cpu/few_rows_product.h): a short query's products without OpenBLAS's copy of
 // every weight.
 bool use_few_rows(std::size_t m, std::size_t n, std::size_t k) {
-  static const bool available = cpu::few_rows_product_available();
-  return available && m <= cpu::kFewRowsMax && uniform_rows_blas(n, k) == 0;
+  return tensor::cpu_features().avx2_fma() && m <= cpu::kFewRowsMax && uniform_rows_blas(n, k) == 0;
 }
 
 void gemm_nt_uniform(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda, const float* b,

@@ -6,8 +6,6 @@
 #include <array>
 #include <cstdint>
 
-#include "molt/tensor/cpu_features.h"
-
 #define MOLT_AVX2 __attribute__((target("avx2,fma")))
 
 namespace molt::compute::cpu {
@@ -118,11 +116,6 @@ MOLT_AVX2 void product(std::size_t m, std::size_t n, std::size_t k, const float*
 
 }  // namespace
 }  // namespace few_rows
-
-bool few_rows_product_available() {
-  const auto& f = tensor::cpu_features();
-  return f.avx2 && f.fma;
-}
 
 void few_rows_product(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda, const float* b,
                       std::size_t ldb, float* c, std::size_t ldc) {

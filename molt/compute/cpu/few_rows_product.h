@@ -15,10 +15,7 @@ namespace molt::compute::cpu {
 // The most rows worth computing this way; above it OpenBLAS's packing pays for itself.
 inline constexpr std::size_t kFewRowsMax = 32;
 
-// Whether this CPU runs the kernel (AVX2 and FMA).
-bool few_rows_product_available();
-
-// Needs few_rows_product_available(). Any m, n, k (m <= kFewRowsMax is where it is fast);
+// Needs tensor::cpu_features().avx2_fma(). Any m, n, k (m <= kFewRowsMax is where it is fast);
 // f32 sums in a fixed order per output, whatever m and n: a row's result does not depend on
 // the other rows of the call.
 void few_rows_product(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda,

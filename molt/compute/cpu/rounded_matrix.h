@@ -42,7 +42,7 @@ using GemmNt = void (*)(std::size_t m, std::size_t n, std::size_t k, const float
 // Kernels::linear_rows over a RoundedMatrix (bf16, int8): the activations are rounded
 // (bf16) or quantized per row and their zero point subtracted (int8) into scratch,
 // multiplied in f32 — by the weights expanded to f32 through `gemm`, or with `few_rows`
-// (which needs few_rows_product_available()) by the kernel that reads them in place —
+// (which needs tensor::cpu_features().avx2_fma()) by the kernel that reads them in place —
 // rescaled; then bias and activation through `bias_activation`. Exact to the precision's
 // definition up to f32 summation.
 void rounded_linear_rows(const LinearRows& a, tensor::Workspace& scratch, GemmNt gemm,
